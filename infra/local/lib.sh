@@ -1,0 +1,67 @@
+# Shared helpers for infra/local/stack and its components. Sourced, never run.
+# Installs go to $STACK_CACHE (kept between runs), runtime data and logs to $STACK_DATA.
+STACK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STACK_CACHE=${STACK_CACHE:-$STACK_ROOT/.cache/stack}
+STACK_DATA=${STACK_DATA:-$STACK_ROOT/.stack}
+STACK_LOGS=$STACK_DATA/logs
+STACK_PIDS=$STACK_DATA/pids
+mkdir -p "$STACK_CACHE" "$STACK_LOGS" "$STACK_PIDS"
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Runs an install step once, recording its duration, so a warm cache skips it.
+# usage: timed_install NAME MARKER_FILE FUNCTION
+timed_install() {
+  local name=$1 marker=$2 fn=$3 start
+  [ -e "$marker" ] && return 0
+  log "installing $name ..."
+  start=$(date +%s)
+  "$fn" || die "install of $name failed"
+  log "installed $name in $(( $(date +%s) - start ))s"
+}
+
+pid_file() { echo "$STACK_PIDS/$1.pid"; }
+
+# Kernel start time of a process: with the pid it identifies the process even if the pid is reused.
+process_start_time() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+
+# The pid of a component this stack started and that is still alive, else nothing.
+# The pid file holds "pid start-time", so a pid reused by another program is never taken for ours.
+started_pid() {
+  local f pid start
+  f=$(pid_file "$1")
+  [ -f "$f" ] || return 1
+  read -r pid start <"$f"
+  [ -n "$start" ] && [ "$(process_start_time "$pid")" = "$start" ] || return 1
+  echo "$pid"
+}
+
+# Starts a long-running server in its own session (so `down` can stop its whole group)
+# and records who it is. usage: spawn NAME command args...
+spawn() {
+  local name=$1 pid; shift
+  nohup setsid "$@" >>"$STACK_LOGS/$name.log" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid $(process_start_time "$pid")" >"$(pid_file "$name")"
+}
+
+# Polls a readiness function until it succeeds or the timeout (seconds) runs out.
+wait_until() {
+  local what=$1 timeout=$2; shift 2
+  local deadline=$(( $(date +%s) + timeout ))
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.5
+  done
+}
+
+stop_pid() {
+  local name=$1 pid=$2 i
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$pid" 2>/dev/null && { log "$name did not stop in 30s, killing"; kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"; }
+  rm -f "$(pid_file "$name")"
+}

@@ -1,0 +1,19 @@
+// One jest run for the whole workspace, split in two projects:
+//   unit:        pure logic, next to the code (src/**/*.spec.ts), no servers needed
+//   integration: against the real local stack (test/**/*.int-spec.ts), run in band
+// Workspace packages resolve to their sources so tests never need a build of a lib.
+const moduleNameMapper = { '^@claims-mesh/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json', diagnostics: false }] };
+const common = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, transform };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{libs,services,infra}/**/test/**/*.int-spec.ts'],
+      testTimeout: 60000,
+    },
+  ],
+};

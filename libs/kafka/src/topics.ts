@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One topic of the mesh as declared in libs/kafka/topics.json, the single list of topics. */
+export interface TopicSpec {
+  name: string;
+  valueSchema: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Extra topic-level configs (e.g. retention for DLQs). */
+  configs: Record<string, string>;
+}
+
+interface TopicsFile {
+  defaults: { partitions: number; replicationFactor: number; dlqRetentionMs: number };
+  topics: { name: string; valueSchema: string; partitions?: number }[];
+}
+
+export const DLQ_SUFFIX = '.dlq';
+
+export function dlqTopicOf(topic: string): string {
+  return `${topic}${DLQ_SUFFIX}`;
+}
+
+const TOPICS_FILE = join(__dirname, '..', 'topics.json');
+
+/**
+ * Every topic the mesh needs, each followed by its dead-letter twin. The replication
+ * factor can be raised for multi-broker stacks with KAFKA_REPLICATION_FACTOR.
+ */
+export function meshTopics(file = TOPICS_FILE, env = process.env): TopicSpec[] {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as TopicsFile;
+  const replicationFactor = Number(env.KAFKA_REPLICATION_FACTOR ?? parsed.defaults.replicationFactor);
+  return parsed.topics.flatMap((topic) => {
+    const partitions = topic.partitions ?? parsed.defaults.partitions;
+    const main: TopicSpec = { ...topic, partitions, replicationFactor, configs: {} };
+    const dlq: TopicSpec = {
+      name: dlqTopicOf(topic.name),
+      valueSchema: topic.valueSchema,
+      partitions,
+      replicationFactor,
+      configs: { 'retention.ms': String(parsed.defaults.dlqRetentionMs) },
+    };
+    return [main, dlq];
+  });
+}

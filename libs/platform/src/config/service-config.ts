@@ -1,0 +1,55 @@
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+/**
+ * Environment every service reads. A service with more settings extends this class and
+ * passes its own class to PlatformModule; an invalid value stops the service at start
+ * with a message naming the variable.
+ */
+export class ServiceConfig {
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT!: number;
+
+  @IsString()
+  @IsNotEmpty()
+  HOST = '127.0.0.1';
+
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated host:port list' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:port' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @IsString()
+  SERVICE_VERSION = '0.1.0';
+
+  @IsIn(['local', 'test', 'staging', 'production'])
+  DEPLOYMENT_ENV = 'local';
+}
+
+export type ConfigClass<T extends ServiceConfig> = new () => T;
+
+/** Builds a validated config from the environment over the service's defaults, or throws naming every bad variable. */
+export function validateConfig<T extends ServiceConfig>(
+  cls: ConfigClass<T>,
+  defaults: Partial<Record<keyof T, unknown>>,
+  env: Record<string, unknown>,
+): T {
+  const config = plainToInstance(cls, { ...defaults, ...pickDefined(env, Object.keys(new cls()).concat(Object.keys(defaults))) });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}
+
+function pickDefined(env: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const key of keys) if (env[key] !== undefined && env[key] !== '') picked[key] = env[key];
+  return picked;
+}

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+export * from './bootstrap';
+export * from './config/service-config';
+export * from './platform.module';
+export * from './redis/redis.module';
+export * from './service-name';

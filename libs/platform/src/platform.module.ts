@@ -1,0 +1,46 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { ServiceConfigModule } from './config/config.module';
+import { ConfigClass, ServiceConfig } from './config/service-config';
+import { DependencyHealth } from './health/dependency-health';
+import { HealthController } from './health/health.controller';
+import { KafkaConnectionModule } from './kafka/kafka-connection.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RedisModule } from './redis/redis.module';
+import { SERVICE_NAME } from './service-name';
+
+export interface ServiceSpec<T extends ServiceConfig = ServiceConfig> {
+  /** Service name: Kafka clientId, metrics label, trace service.name. */
+  name: string;
+  /** Port from DESIGN.md, overridable by PORT. */
+  port: number;
+  /** Whether the service keeps state in Redis (then readiness includes Redis). */
+  redis: boolean;
+  config?: ConfigClass<T>;
+}
+
+/**
+ * What every service has in common: validated config, Kafka connection, optional Redis,
+ * /health/live, /health/ready and /metrics. A service imports this once in its module.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService<T extends ServiceConfig>(spec: ServiceSpec<T>): DynamicModule {
+    const config = (spec.config ?? ServiceConfig) as ConfigClass<T>;
+    const nameProvider = { provide: SERVICE_NAME, useValue: spec.name };
+    return {
+      module: PlatformModule,
+      imports: [
+        ServiceConfigModule.forRoot(config, { PORT: spec.port } as Partial<Record<keyof T, unknown>>),
+        TerminusModule,
+        KafkaConnectionModule,
+        MetricsModule,
+        ...(spec.redis ? [RedisModule] : []),
+      ],
+      controllers: [HealthController],
+      providers: [nameProvider, DependencyHealth],
+      exports: [nameProvider],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+import { ServiceSpec } from '@claims-mesh/platform';
+
+export const SERVICE: ServiceSpec = { name: 'audit', port: 3006, redis: true };

@@ -1,0 +1,5 @@
+import { bootstrapService } from '@claims-mesh/platform';
+import { DecisionModule } from './decision.module';
+import { SERVICE } from './service';
+
+void bootstrapService(DecisionModule, SERVICE.name);

@@ -1,0 +1,5 @@
+import { bootstrapService } from '@claims-mesh/platform';
+import { FeatureModule } from './feature.module';
+import { SERVICE } from './service';
+
+void bootstrapService(FeatureModule, SERVICE.name);

@@ -1,0 +1,5 @@
+import { bootstrapService } from '@claims-mesh/platform';
+import { IngestModule } from './ingest.module';
+import { SERVICE } from './service';
+
+void bootstrapService(IngestModule, SERVICE.name);

@@ -1,0 +1,3 @@
+import { ServiceSpec } from '@claims-mesh/platform';
+
+export const SERVICE: ServiceSpec = { name: 'ingest', port: 3001, redis: true };
