@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { Admin, EachMessagePayload, Kafka } from 'kafkajs';
+import { createKafka } from '@claims-mesh/kafka';
+import { stack, waitFor } from '@claims-mesh/testing';
+
+describe('Kafka broker of the local stack', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  const topic = `it.stack.${randomUUID()}`;
+
+  beforeAll(async () => {
+    kafka = createKafka({ clientId: 'it-stack', brokers: stack.kafkaBrokers });
+    admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  });
+
+  afterAll(async () => {
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('delivers a produced record to a consumer with its key, value and headers intact', async () => {
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: 'claim-42', value: Buffer.from([0, 1, 2, 255]), headers: { traceparent: 'tp-1', 'x-n': 'é' } }],
+    });
+    await producer.disconnect();
+
+    const consumer = kafka.consumer({ groupId: `it-stack-${randomUUID()}` });
+    const received: EachMessagePayload[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async (payload) => void received.push(payload) });
+    try {
+      const { message, partition } = await waitFor('the record', async () => received[0]);
+      expect(message.key?.toString()).toBe('claim-42');
+      expect([...(message.value ?? [])]).toEqual([0, 1, 2, 255]);
+      expect(message.headers?.traceparent?.toString()).toBe('tp-1');
+      expect(message.headers?.['x-n']?.toString()).toBe('é');
+      expect(partition).toBeGreaterThanOrEqual(0);
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  it('has every mesh topic and its dead-letter twin', async () => {
+    const { meshTopics } = await import('@claims-mesh/kafka');
+    const existing = new Set(await admin.listTopics());
+    const missing = meshTopics()
+      .map((t) => t.name)
+      .filter((name) => !existing.has(name));
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './service-process';
+export * from './stack-endpoints';
+export * from './wait-for';

@@ -1,0 +1,11 @@
+/** Where the local stack listens; the same variables the services read. */
+export const stack = {
+  kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  registryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  jaegerQueryUrl: process.env.JAEGER_QUERY_URL ?? 'http://127.0.0.1:16686',
+  otlpHttpUrl: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318',
+};
+
+/** A port on loopback where nothing listens, to stand for a dead server. */
+export const DEAD_PORT = 1;
