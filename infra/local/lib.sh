@@ -48,20 +48,23 @@ spawn() {
   echo "$pid $(process_start_time "$pid")" >"$(pid_file "$name")"
 }
 
-# Polls a readiness function until it succeeds or the timeout (seconds) runs out.
+# Polls a readiness function until it succeeds, the process NAME dies, or the timeout (seconds) runs out.
 wait_until() {
-  local what=$1 timeout=$2; shift 2
+  local name=$1 timeout=$2; shift 2
   local deadline=$(( $(date +%s) + timeout ))
   until "$@" >/dev/null 2>&1; do
     [ "$(date +%s)" -lt "$deadline" ] || return 1
+    started_pid "$name" >/dev/null || { log "$name exited during start"; return 1; }
     sleep 0.5
   done
 }
 
 stop_pid() {
   local name=$1 pid=$2 i
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
   for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  kill -0 "$pid" 2>/dev/null && { log "$name did not stop in 30s, killing"; kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"; }
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name did not stop in 30s, killing"; kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  fi
   rm -f "$(pid_file "$name")"
 }
