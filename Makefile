@@ -23,7 +23,7 @@ STACK := infra/local/stack
 SERVICES := infra/local/services
 RESULTS := results
 
-.PHONY: help install build lint stack-up topics test test-unit test-integration demo down status
+.PHONY: help install build lint stack-up topics schemas-check test demo down status
 
 help:
 	@echo "make demo   - install, start the local stack and all six services, show they are ready"
@@ -56,7 +56,11 @@ stack-up:
 topics: build stack-up
 	node libs/kafka/dist/admin/create-topics.cli.js
 
-test: install build stack-up topics lint
+# Registers every topic's value schema under BACKWARD compatibility; fails on an incompatible change.
+schemas-check: build stack-up
+	node libs/contracts/dist/registry/register-schemas.cli.js
+
+test: install build stack-up topics schemas-check lint
 	@mkdir -p $(RESULTS)
 	@rc=0; \
 	  jest --selectProjects unit --json --outputFile=$(RESULTS)/jest-unit.json || rc=1; \
@@ -64,7 +68,7 @@ test: install build stack-up topics lint
 	  node tools/test-summary.mjs $(RESULTS)/jest-unit.json $(RESULTS)/jest-integration.json; \
 	  exit $$rc
 
-demo: build stack-up topics
+demo: build stack-up topics schemas-check
 	$(SERVICES) up
 	@$(STACK) status
 	@$(SERVICES) status

@@ -9,9 +9,10 @@ export default tseslint.config(
   prettier,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },
   },
-  { files: ['**/*.mjs', '**/*.js', 'tools/**', 'load-tests/**'], rules: { 'no-console': 'off' } },
+  { files: ['**/*.mjs', '**/*.js', 'tools/**', 'load-tests/**', '**/*.cli.ts'], rules: { 'no-console': 'off' } },
+  { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -48,7 +48,7 @@ describe('Kafka broker of the local stack', () => {
   });
 
   it('has every mesh topic and its dead-letter twin', async () => {
-    const { meshTopics } = await import('@claims-mesh/kafka');
+    const { meshTopics } = await import('@claims-mesh/contracts');
     const existing = new Set(await admin.listTopics());
     const missing = meshTopics()
       .map((t) => t.name)

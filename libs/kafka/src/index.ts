@@ -1,4 +1,3 @@
 export * from './connection';
-export * from './topics';
 export * from './admin/create-topics';
 export * from './health-probe';

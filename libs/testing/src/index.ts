@@ -1,3 +1,4 @@
 export * from './service-process';
 export * from './stack-endpoints';
 export * from './wait-for';
+export * from './sample-records';

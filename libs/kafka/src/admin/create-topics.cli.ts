@@ -1,6 +1,6 @@
 // Creates every topic of libs/kafka/topics.json (and its .dlq twin) on the configured broker.
 import { createKafka } from '../connection';
-import { meshTopics } from '../topics';
+import { meshTopics } from '@claims-mesh/contracts';
 import { ensureTopics } from './create-topics';
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Admin, ITopicConfig } from 'kafkajs';
-import { TopicSpec } from '../topics';
+import { TopicSpec } from '@claims-mesh/contracts';
 
 /**
  * Creates the topics that do not exist yet and leaves existing ones alone, so it is safe

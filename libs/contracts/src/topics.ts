@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** One topic of the mesh as declared in libs/kafka/topics.json, the single list of topics. */
+/** One topic of the mesh as declared in libs/contracts/topics.json, the single list of topics. */
 export interface TopicSpec {
   name: string;
   valueSchema: string;
@@ -9,6 +9,8 @@ export interface TopicSpec {
   replicationFactor: number;
   /** Extra topic-level configs (e.g. retention for DLQs). */
   configs: Record<string, string>;
+  /** A `<topic>.dlq` twin: holds the original bytes of records its topic could not process. */
+  isDeadLetter: boolean;
 }
 
 interface TopicsFile {
@@ -33,13 +35,14 @@ export function meshTopics(file = TOPICS_FILE, env = process.env): TopicSpec[] {
   const replicationFactor = Number(env.KAFKA_REPLICATION_FACTOR ?? parsed.defaults.replicationFactor);
   return parsed.topics.flatMap((topic) => {
     const partitions = topic.partitions ?? parsed.defaults.partitions;
-    const main: TopicSpec = { ...topic, partitions, replicationFactor, configs: {} };
+    const main: TopicSpec = { ...topic, partitions, replicationFactor, configs: {}, isDeadLetter: false };
     const dlq: TopicSpec = {
       name: dlqTopicOf(topic.name),
       valueSchema: topic.valueSchema,
       partitions,
       replicationFactor,
       configs: { 'retention.ms': String(parsed.defaults.dlqRetentionMs) },
+      isDeadLetter: true,
     };
     return [main, dlq];
   });

@@ -1,0 +1,5 @@
+export * from './generated/contracts';
+export * from './schemas';
+export * from './topics';
+export * from './wire-format';
+export * from './registry/register-schemas';

@@ -1,0 +1,55 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { meshTopics } from '../topics';
+import { AvroRecordSchema, valueSchema, valueSubject } from '../schemas';
+
+export interface SubjectSchema {
+  subject: string;
+  schema: AvroRecordSchema;
+}
+
+export interface Registered {
+  subject: string;
+  id: number;
+}
+
+/** The registry refused a schema because it breaks the subject's compatibility rule. */
+export class IncompatibleSchemaError extends Error {
+  override readonly name = 'IncompatibleSchemaError';
+}
+
+/** `<topic>-value` with its local schema, for every topic of topics.json (DLQs hold raw bytes: no subject). */
+export function meshSubjects(): SubjectSchema[] {
+  return meshTopics()
+    .filter((t) => !t.isDeadLetter)
+    .map((t) => ({ subject: valueSubject(t.name), schema: valueSchema(t.valueSchema).json }));
+}
+
+/**
+ * Sets BACKWARD compatibility on each subject and registers its schema. An incompatible
+ * change is refused by the registry (HTTP 409) and reported as IncompatibleSchemaError.
+ */
+export async function registerSchemas(registryUrl: string, subjects: SubjectSchema[]): Promise<Registered[]> {
+  const registry = new SchemaRegistry({ host: registryUrl });
+  const registered: Registered[] = [];
+  for (const { subject, schema } of subjects) {
+    await setBackwardCompatibility(registryUrl, subject);
+    try {
+      const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
+      registered.push({ subject, id });
+    } catch (error) {
+      const { status, message } = error as { status?: number; message: string };
+      if (status === 409) throw new IncompatibleSchemaError(`${subject}: schema is not BACKWARD compatible with the registered versions: ${message}`);
+      throw error;
+    }
+  }
+  return registered;
+}
+
+async function setBackwardCompatibility(registryUrl: string, subject: string): Promise<void> {
+  const res = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ compatibility: 'BACKWARD' }),
+  });
+  if (!res.ok) throw new Error(`cannot set BACKWARD on ${subject}: HTTP ${res.status} ${await res.text()}`);
+}

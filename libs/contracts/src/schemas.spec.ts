@@ -1,0 +1,71 @@
+import { piiPaths, schemaViolations, topicValueSchema, valueSchema, valueSchemaNames, AvroField, AvroRecordSchema } from './schemas';
+import { meshTopics } from './topics';
+import { frame, schemaIdOf, WireFormatError } from './wire-format';
+
+function everyField(record: AvroRecordSchema, visit: (field: AvroField, path: string) => void, prefix = ''): void {
+  for (const field of record.fields) {
+    visit(field, prefix + field.name);
+    for (const branch of Array.isArray(field.type) ? field.type : [field.type]) {
+      if ((branch as AvroRecordSchema)?.type === 'record') everyField(branch as AvroRecordSchema, visit, `${prefix}${field.name}.`);
+    }
+  }
+}
+
+describe('schemas/', () => {
+  it('declares the five value schemas of DESIGN.md', () => {
+    expect(valueSchemaNames()).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimScored', 'ClaimSubmitted', 'ReviewCompleted']);
+  });
+
+  it.each(valueSchemaNames())('%s is namespaced, documents every field and carries the provenance fields', (name) => {
+    const { json } = valueSchema(name);
+    expect(json.namespace).toBe('com.claimsmesh.claims');
+    const undocumented: string[] = [];
+    everyField(json, (field, path) => !field.doc && undocumented.push(path));
+    expect(undocumented).toEqual([]);
+    const top = json.fields.map((f) => f.name);
+    expect(top).toEqual(expect.arrayContaining(['eventId', 'claimId', 'timestamps']));
+  });
+
+  it('gives every topic of topics.json (and its DLQ) a value schema', () => {
+    for (const topic of meshTopics()) expect(topicValueSchema(topic.name).name).toBeTruthy();
+  });
+
+  it('marks personal data with "pii": true, found from the schema alone', () => {
+    expect(piiPaths(valueSchema('ClaimSubmitted').json)).toEqual([
+      'customerId',
+      'customerEmail',
+      'policyId',
+      'description',
+      'serialNumber',
+    ]);
+    expect(piiPaths(valueSchema('ClaimDecided').json)).toEqual(
+      expect.arrayContaining(['claim.customerId', 'claim.description', 'claim.serialNumber']),
+    );
+    expect(piiPaths(valueSchema('ReviewCompleted').json)).toEqual(['reviewerId', 'note']);
+  });
+
+  it('names each field that breaks the schema', () => {
+    const type = valueSchema('ClaimSubmitted').type;
+    const violations = schemaViolations(type, { eventId: 'e', claimId: 7, channel: 'FAX' });
+    const paths = violations.map((v) => v.path);
+    expect(paths).toEqual(expect.arrayContaining(['claimId', 'channel', 'customerId']));
+    expect(violations.find((v) => v.path === 'customerId')?.problem).toBe('is required');
+  });
+});
+
+describe('Confluent wire format framing', () => {
+  it('writes magic byte 0 and the schema id big-endian before the Avro bytes', () => {
+    const framed = frame(258, Buffer.from([7, 8]));
+    expect([...framed]).toEqual([0, 0, 0, 1, 2, 7, 8]);
+    expect(schemaIdOf(framed)).toBe(258);
+  });
+
+  it.each([
+    ['an empty value', Buffer.alloc(0), 'NULL_VALUE'],
+    ['a wrong magic byte', Buffer.from([1, 0, 0, 0, 1, 2]), 'BAD_MAGIC_BYTE'],
+    ['a header cut short', Buffer.from([0, 0, 1]), 'BAD_MAGIC_BYTE'],
+  ])('refuses %s', (_, bytes, problem) => {
+    expect(() => schemaIdOf(bytes)).toThrow(WireFormatError);
+    expect(() => schemaIdOf(bytes)).toThrow(problem);
+  });
+});

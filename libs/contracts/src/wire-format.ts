@@ -1,0 +1,149 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import * as avro from 'avsc';
+import { topicValueSchema, valueSubject } from './schemas';
+
+/**
+ * Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian int, then the
+ * Avro binary encoding of the value. The same bytes Java, Python and Go Confluent clients
+ * write and read.
+ */
+const MAGIC_BYTE = 0;
+const HEADER_LENGTH = 5;
+
+export type WireFormatProblem =
+  | 'NULL_VALUE'
+  | 'BAD_MAGIC_BYTE'
+  | 'UNKNOWN_SCHEMA_ID'
+  | 'INCOMPATIBLE_WRITER_SCHEMA'
+  | 'MALFORMED_AVRO'
+  | 'INVALID_VALUE';
+
+/** A record that can never be decoded or encoded as it is: retrying will not help. */
+export class WireFormatError extends Error {
+  override readonly name = 'WireFormatError';
+
+  constructor(
+    readonly problem: WireFormatProblem,
+    message: string,
+  ) {
+    super(`${problem}: ${message}`);
+  }
+}
+
+export function frame(schemaId: number, avroBytes: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_LENGTH + avroBytes.length);
+  out.writeUInt8(MAGIC_BYTE, 0);
+  out.writeInt32BE(schemaId, 1);
+  avroBytes.copy(out, HEADER_LENGTH);
+  return out;
+}
+
+export function schemaIdOf(bytes: Buffer | null): number {
+  if (!bytes || bytes.length === 0) throw new WireFormatError('NULL_VALUE', 'the record has no value');
+  if (bytes.length < HEADER_LENGTH || bytes[0] !== MAGIC_BYTE) {
+    throw new WireFormatError('BAD_MAGIC_BYTE', `expected magic byte 0 and a 4-byte schema id, got ${bytes.subarray(0, 5).toString('hex')}`);
+  }
+  return bytes.readInt32BE(1);
+}
+
+interface Writer {
+  id: number;
+  type: avro.Type;
+}
+
+/**
+ * Encodes and decodes topic values against the schema registry. Schema ids, writer schemas
+ * and reader/writer resolvers are cached, so after the first record of a schema no call
+ * leaves the process.
+ */
+export class AvroSerde {
+  private readonly writers = new Map<string, Promise<Writer>>();
+  private readonly writerTypesById = new Map<number, Promise<avro.Type>>();
+  private readonly resolvers = new Map<string, avro.Resolver | null>();
+
+  constructor(private readonly registry: SchemaRegistry) {}
+
+  static forRegistry(url: string): AvroSerde {
+    return new AvroSerde(new SchemaRegistry({ host: url }));
+  }
+
+  /**
+   * The id of the local schema for `<topic>-value`. Registering is idempotent: an existing
+   * identical schema returns its id; an incompatible one is refused by the registry.
+   */
+  writerFor(topic: string): Promise<Writer> {
+    let writer = this.writers.get(topic);
+    if (!writer) {
+      const local = topicValueSchema(topic);
+      writer = this.registry
+        .register({ type: SchemaType.AVRO, schema: JSON.stringify(local.json) }, { subject: valueSubject(topic) })
+        .then(({ id }) => ({ id, type: local.type }));
+      writer.catch(() => this.writers.delete(topic)); // a registry outage must not stick
+      this.writers.set(topic, writer);
+    }
+    return writer;
+  }
+
+  async encode(topic: string, value: unknown): Promise<Buffer> {
+    const writer = await this.writerFor(topic);
+    return this.encodeWith(writer, value);
+  }
+
+  encodeWith(writer: Writer, value: unknown): Buffer {
+    try {
+      return frame(writer.id, writer.type.toBuffer(value));
+    } catch (error) {
+      throw new WireFormatError('INVALID_VALUE', (error as Error).message);
+    }
+  }
+
+  /**
+   * Decodes a topic value into the shape of the local (reader) schema, resolving from
+   * whatever registered schema wrote it: a v1 record reads fine on a v2 consumer.
+   * Throws WireFormatError for bytes that can never decode; registry outages throw as is.
+   */
+  async decode<T>(topic: string, bytes: Buffer | null): Promise<T> {
+    const writerId = schemaIdOf(bytes);
+    const reader = topicValueSchema(topic).type;
+    const resolver = await this.resolverFor(reader, writerId);
+    try {
+      return reader.fromBuffer((bytes as Buffer).subarray(HEADER_LENGTH), resolver ?? undefined) as T;
+    } catch (error) {
+      throw new WireFormatError('MALFORMED_AVRO', `schema id ${writerId}: ${(error as Error).message}`);
+    }
+  }
+
+  private async resolverFor(reader: avro.Type, writerId: number): Promise<avro.Resolver | null> {
+    const key = `${reader.name}:${writerId}`;
+    if (this.resolvers.has(key)) return this.resolvers.get(key) ?? null;
+    const writer = await this.writerType(writerId);
+    let resolver: avro.Resolver | null;
+    try {
+      // Same schema: decode directly, no resolution step.
+      resolver = writer.equals(reader) ? null : reader.createResolver(writer);
+    } catch (error) {
+      throw new WireFormatError(
+        'INCOMPATIBLE_WRITER_SCHEMA',
+        `schema id ${writerId} (${writer.name}) cannot be read as ${reader.name}: ${(error as Error).message}`,
+      );
+    }
+    this.resolvers.set(key, resolver);
+    return resolver;
+  }
+
+  private writerType(id: number): Promise<avro.Type> {
+    let type = this.writerTypesById.get(id);
+    if (!type) {
+      type = this.registry.getSchema(id).then(
+        (schema) => schema as unknown as avro.Type,
+        (error: { status?: number; message: string }) => {
+          if (error.status === 404) throw new WireFormatError('UNKNOWN_SCHEMA_ID', `schema id ${id} is not in the registry`);
+          throw error;
+        },
+      );
+      type.catch(() => this.writerTypesById.delete(id));
+      this.writerTypesById.set(id, type);
+    }
+    return type;
+  }
+}
