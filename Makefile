@@ -64,7 +64,7 @@ test: install build stack-up topics schemas-check lint
 	@mkdir -p $(RESULTS)
 	@rc=0; \
 	  jest --selectProjects unit --json --outputFile=$(RESULTS)/jest-unit.json || rc=1; \
-	  jest --selectProjects integration --runInBand --json --outputFile=$(RESULTS)/jest-integration.json || rc=1; \
+	  jest --selectProjects integration --runInBand --forceExit --json --outputFile=$(RESULTS)/jest-integration.json || rc=1; \
 	  node tools/test-summary.mjs $(RESULTS)/jest-unit.json $(RESULTS)/jest-integration.json; \
 	  exit $$rc
 

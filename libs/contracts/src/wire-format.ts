@@ -1,6 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import * as avro from 'avsc';
-import { topicValueSchema, valueSubject } from './schemas';
+import { topicValueSchema, ValueSchema, valueSubject } from './schemas';
 
 /**
  * Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian int, then the
@@ -61,10 +61,14 @@ export class AvroSerde {
   private readonly writerTypesById = new Map<number, Promise<avro.Type>>();
   private readonly resolvers = new Map<string, avro.Resolver | null>();
 
-  constructor(private readonly registry: SchemaRegistry) {}
+  /** `schemaOf` maps a topic to its value schema: topics.json by default. */
+  constructor(
+    private readonly registry: SchemaRegistry,
+    private readonly schemaOf: (topic: string) => ValueSchema = topicValueSchema,
+  ) {}
 
-  static forRegistry(url: string): AvroSerde {
-    return new AvroSerde(new SchemaRegistry({ host: url }));
+  static forRegistry(url: string, schemaOf?: (topic: string) => ValueSchema): AvroSerde {
+    return new AvroSerde(new SchemaRegistry({ host: url }), schemaOf);
   }
 
   /**
@@ -74,7 +78,7 @@ export class AvroSerde {
   writerFor(topic: string): Promise<Writer> {
     let writer = this.writers.get(topic);
     if (!writer) {
-      const local = topicValueSchema(topic);
+      const local = this.schemaOf(topic);
       writer = this.registry
         .register({ type: SchemaType.AVRO, schema: JSON.stringify(local.json) }, { subject: valueSubject(topic) })
         .then(({ id }) => ({ id, type: local.type }));
@@ -104,7 +108,7 @@ export class AvroSerde {
    */
   async decode<T>(topic: string, bytes: Buffer | null): Promise<T> {
     const writerId = schemaIdOf(bytes);
-    const reader = topicValueSchema(topic).type;
+    const reader = this.schemaOf(topic).type;
     const resolver = await this.resolverFor(reader, writerId);
     try {
       return reader.fromBuffer((bytes as Buffer).subarray(HEADER_LENGTH), resolver ?? undefined) as T;

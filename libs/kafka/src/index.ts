@@ -1,3 +1,4 @@
 export * from './connection';
 export * from './admin/create-topics';
 export * from './health-probe';
+export * from './transport';

@@ -17,6 +17,13 @@ export interface ServiceSpec<T extends ServiceConfig = ServiceConfig> {
   /** Whether the service keeps state in Redis (then readiness includes Redis). */
   redis: boolean;
   config?: ConfigClass<T>;
+  /** How the service consumes its input topics (services without @EventPattern handlers ignore it). */
+  consumer?: {
+    /** Consume-transform-produce in Kafka transactions, for hops that must not duplicate. */
+    transactional?: boolean;
+    partitionsConsumedConcurrently?: number;
+    maxInFlightRecords?: number;
+  };
 }
 
 /**

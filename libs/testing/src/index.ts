@@ -2,3 +2,4 @@ export * from './service-process';
 export * from './stack-endpoints';
 export * from './wait-for';
 export * from './sample-records';
+export * from './kafka-helpers';

@@ -2,4 +2,4 @@ import { bootstrapService } from '@claims-mesh/platform';
 import { AuditModule } from './audit.module';
 import { SERVICE } from './service';
 
-void bootstrapService(AuditModule, SERVICE.name);
+void bootstrapService(AuditModule, SERVICE);

@@ -2,4 +2,4 @@ import { bootstrapService } from '@claims-mesh/platform';
 import { DecisionModule } from './decision.module';
 import { SERVICE } from './service';
 
-void bootstrapService(DecisionModule, SERVICE.name);
+void bootstrapService(DecisionModule, SERVICE);

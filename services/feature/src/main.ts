@@ -2,4 +2,4 @@ import { bootstrapService } from '@claims-mesh/platform';
 import { FeatureModule } from './feature.module';
 import { SERVICE } from './service';
 
-void bootstrapService(FeatureModule, SERVICE.name);
+void bootstrapService(FeatureModule, SERVICE);

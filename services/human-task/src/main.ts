@@ -2,4 +2,4 @@ import { bootstrapService } from '@claims-mesh/platform';
 import { HumanTaskModule } from './human-task.module';
 import { SERVICE } from './service';
 
-void bootstrapService(HumanTaskModule, SERVICE.name);
+void bootstrapService(HumanTaskModule, SERVICE);

@@ -2,4 +2,4 @@ import { bootstrapService } from '@claims-mesh/platform';
 import { InferenceGatewayModule } from './inference-gateway.module';
 import { SERVICE } from './service';
 
-void bootstrapService(InferenceGatewayModule, SERVICE.name);
+void bootstrapService(InferenceGatewayModule, SERVICE);

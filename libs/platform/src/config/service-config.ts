@@ -20,6 +20,9 @@ export class ServiceConfig {
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated host:port list' })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
+  @Matches(/^https?:\/\/.+/, { message: 'SCHEMA_REGISTRY_URL must be an http(s) URL of a Confluent-compatible API' })
+  SCHEMA_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';
+
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:port' })
   REDIS_URL = 'redis://127.0.0.1:6379';

@@ -1,4 +1,5 @@
 import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AvroSerde } from '@claims-mesh/contracts';
 import { createKafka, KafkaHealthProbe } from '@claims-mesh/kafka';
 import { Kafka } from 'kafkajs';
 import { ServiceConfig } from '../config/service-config';
@@ -13,7 +14,7 @@ class KafkaProbeLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** The service's kafkajs client (clientId = service name) and its readiness probe. */
+/** The service's kafkajs client (clientId = service name), its readiness probe and its Avro serde. */
 @Global()
 @Module({
   providers: [
@@ -24,8 +25,13 @@ class KafkaProbeLifecycle implements OnApplicationShutdown {
         createKafka({ clientId: serviceName, brokers: config.KAFKA_BROKERS }),
     },
     { provide: KafkaHealthProbe, inject: [Kafka], useFactory: (kafka: Kafka) => new KafkaHealthProbe(kafka) },
+    {
+      provide: AvroSerde,
+      inject: [ServiceConfig],
+      useFactory: (config: ServiceConfig) => AvroSerde.forRegistry(config.SCHEMA_REGISTRY_URL),
+    },
     KafkaProbeLifecycle,
   ],
-  exports: [Kafka, KafkaHealthProbe],
+  exports: [Kafka, KafkaHealthProbe, AvroSerde],
 })
 export class KafkaConnectionModule {}

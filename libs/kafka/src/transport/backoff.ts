@@ -1,0 +1,55 @@
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+  multiplier: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 100, maxMs: 10_000, multiplier: 2 };
+
+/** Delay before retry number `attempt` (0-based): exponential, capped, with ±20% jitter so retries spread out. */
+export function backoffDelay(attempt: number, options: BackoffOptions, random = Math.random): number {
+  const exponential = options.initialMs * options.multiplier ** attempt;
+  const capped = Math.min(options.maxMs, exponential);
+  return Math.round(capped * (0.8 + 0.4 * random()));
+}
+
+export class StoppedError extends Error {
+  override readonly name = 'StoppedError';
+}
+
+export interface RetryControl {
+  backoff: BackoffOptions;
+  /** Whether to keep retrying; false once the consumer is stopping. */
+  shouldContinue(): boolean;
+  /** Errors that retrying cannot fix: rethrown at once. */
+  isPermanent(error: unknown): boolean;
+  /** Called while waiting, so the group coordinator keeps the member alive. */
+  heartbeat(): Promise<void>;
+  onRetry(error: unknown, attempt: number, delayMs: number): void;
+}
+
+/**
+ * Runs `operation` until it succeeds, waiting longer after each transient failure. A
+ * transient error never drops the record: the partition waits (and heartbeats) instead.
+ */
+export async function retryTransient<T>(operation: () => Promise<T>, control: RetryControl): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (control.isPermanent(error)) throw error;
+      if (!control.shouldContinue()) throw new StoppedError(`stopped while retrying: ${(error as Error).message}`);
+      const delayMs = backoffDelay(attempt, control.backoff);
+      control.onRetry(error, attempt, delayMs);
+      await sleepWithHeartbeat(delayMs, control);
+    }
+  }
+}
+
+async function sleepWithHeartbeat(ms: number, control: RetryControl): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && control.shouldContinue()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, deadline - Date.now())));
+    await control.heartbeat().catch(() => undefined);
+  }
+}

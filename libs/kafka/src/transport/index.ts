@@ -1,0 +1,6 @@
+export * from './backoff';
+export * from './dead-letter';
+export * from './kafka-transport';
+export * from './records';
+export * from './trace-context';
+export * from './error-passthrough.filter';

@@ -1,0 +1,417 @@
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import { AvroSerde, WireFormatError } from '@claims-mesh/contracts';
+import { Span, SpanStatusCode } from '@opentelemetry/api';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { lastValueFrom } from 'rxjs';
+import { BackoffOptions, DEFAULT_BACKOFF, retryTransient, StoppedError } from './backoff';
+import { deadLetterOf } from './dead-letter';
+import { InFlightGate } from './in-flight-gate';
+import { BatchResult, headersToStrings, InboundRecord, InvalidRecordError, OutboundRecord } from './records';
+import { contextFromHeaders, ensureW3CPropagation, injectIntoHeaders, runInContext, startProcessSpan } from './trace-context';
+import { TransportMetrics } from './transport-metrics';
+
+export interface KafkaTransportOptions {
+  kafka: Kafka;
+  serde: AvroSerde;
+  /** Consumer group, and the prefix of transactional ids. Usually the service name. */
+  groupId: string;
+  /** Named in dead-letter headers. */
+  service: string;
+  metrics: Registry;
+  /**
+   * Consume-transform-produce in Kafka transactions: a batch's outputs, dead letters and
+   * consumed offsets commit atomically, so a crash never duplicates an output.
+   */
+  transactional?: boolean;
+  partitionsConsumedConcurrently?: number;
+  /** Records held in memory across partitions before consumption pauses. */
+  maxInFlightRecords?: number;
+  backoff?: BackoffOptions;
+  /** How long shutdown waits for the in-flight batch before abandoning it (uncommitted). */
+  shutdownTimeoutMs?: number;
+  sessionTimeoutMs?: number;
+}
+
+/** Options a handler declares with `@EventPattern(topic, extras)`. */
+export interface HandlerExtras {
+  /** The handler takes a whole partition batch (InboundRecord[]) and returns a BatchResult. */
+  batch?: boolean;
+  /** Values are passed as the original bytes, not decoded (e.g. for DLQ consumers). */
+  raw?: boolean;
+}
+
+/** What the transport has done with one partition batch so far. */
+interface BatchProgress {
+  outputs: Map<string, Message[]>;
+  producedCount: number;
+  deadLetters: number;
+  /** Input records handled or dead-lettered. */
+  handled: number;
+  /** Offset of the last record fully handled; everything up to it can be committed. */
+  lastDone: string | undefined;
+}
+
+type Handler = MessageHandler<unknown, unknown, unknown> & { extras?: HandlerExtras };
+
+/**
+ * NestJS transport over kafkajs. Services write `@EventPattern('claims.enriched.v1')`
+ * handlers that receive decoded records and return records to produce; the transport
+ * handles batching, ordering, offsets, retries, dead letters, backpressure and tracing.
+ */
+export class KafkaTransport extends Server implements CustomTransportStrategy {
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private readonly transactionalProducers = new Map<string, Promise<Producer>>();
+  private readonly metrics: TransportMetrics;
+  private readonly gate: InFlightGate;
+  private readonly backoff: BackoffOptions;
+  private stopping = false;
+  private started: Promise<void> | undefined;
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    super();
+    this.metrics = new TransportMetrics(options.metrics);
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.gate = new InFlightGate(options.maxInFlightRecords ?? 10_000, (paused) => {
+      this.metrics.pausedPartitions.set(paused ? 1 : 0);
+      if (paused) this.metrics.pauses.inc();
+    });
+    ensureW3CPropagation();
+  }
+
+  /**
+   * Returns at once so the HTTP side boots even while Kafka is down (readiness reports it);
+   * connecting and consuming keep retrying in the background until they succeed or close().
+   */
+  listen(callback: (...optionalParams: unknown[]) => unknown): void {
+    this.started = retryTransient(() => this.start(), this.retryControl('startup', async () => undefined)).catch(
+      (error: Error) => {
+        if (!(error instanceof StoppedError)) this.logger.error(`kafka transport failed to start: ${error.message}`);
+      },
+    );
+    callback();
+  }
+
+  async close(): Promise<void> {
+    this.stopping = true;
+    this.gate.resumeAll();
+    const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
+    await withTimeout(this.disconnectAll(), timeoutMs).catch((error: Error) =>
+      this.logger.warn?.(`kafka transport shutdown: ${error.message}`),
+    );
+  }
+
+  on(): void {
+    throw new Error('KafkaTransport has no events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return { consumer: this.consumer, producer: this.producer } as T;
+  }
+
+  /** Resolves once the consumer is running (for tests and tools). */
+  async whenStarted(): Promise<void> {
+    await this.started;
+  }
+
+  private async start(): Promise<void> {
+    const topics = [...this.messageHandlers.keys()];
+    if (topics.length === 0 || this.stopping) return;
+    const { kafka, groupId } = this.options;
+    await this.disconnectAll();
+    if (!this.options.transactional) {
+      this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      await this.producer.connect();
+    }
+    this.consumer = kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3000,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.logger.log?.(`consuming ${topics.join(', ')} as group ${groupId}${this.options.transactional ? ' (transactional)' : ''}`);
+  }
+
+  private async disconnectAll(): Promise<void> {
+    const producers = [this.producer, ...(await Promise.all(this.transactionalProducers.values()).catch(() => []))];
+    this.transactionalProducers.clear();
+    await this.consumer?.disconnect().catch(() => undefined);
+    await Promise.all(producers.map((p) => p?.disconnect().catch(() => undefined)));
+    this.consumer = undefined;
+    this.producer = undefined;
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || this.stopping) return;
+    if (this.gate.isFull()) {
+      // Kafka keeps the records; the batch is fetched again after resume.
+      this.gate.whenDrained(payload.pause());
+      return;
+    }
+    this.gate.acquire(batch.messages.length);
+    try {
+      await this.processBatch(payload);
+    } finally {
+      this.gate.release(batch.messages.length);
+    }
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const handler = this.messageHandlers.get(batch.topic) as Handler | undefined;
+    if (!handler) return;
+    this.metrics.batchSize.observe({ topic: batch.topic }, batch.messages.length);
+    const progress: BatchProgress = { outputs: new Map(), producedCount: 0, deadLetters: 0, handled: 0, lastDone: undefined };
+    const running = () => !this.stopping && payload.isRunning() && !payload.isStale();
+    const control = this.retryControl(batch.topic, payload.heartbeat, running);
+
+    try {
+      if (handler.extras?.batch) await this.handleAsBatch(handler, payload, progress, control);
+      else await this.handleOneByOne(handler, payload, progress, control, running);
+    } catch (error) {
+      if (!(error instanceof StoppedError)) throw error;
+    }
+    if (progress.lastDone === undefined) return;
+    try {
+      await retryTransient(() => this.commit(batch.topic, batch.partition, progress), control);
+    } catch (error) {
+      if (error instanceof StoppedError) return; // not committed: redelivered after restart
+      throw error;
+    }
+    payload.resolveOffset(progress.lastDone);
+    this.metrics.lag.set(
+      { topic: batch.topic, partition: String(batch.partition) },
+      Math.max(0, Number(batch.highWatermark) - Number(progress.lastDone) - 1),
+    );
+    await payload.heartbeat().catch(() => undefined);
+  }
+
+  private async handleOneByOne(
+    handler: Handler,
+    payload: EachBatchPayload,
+    progress: BatchProgress,
+    control: ReturnType<KafkaTransport['retryControl']>,
+    running: () => boolean,
+  ): Promise<void> {
+    const { batch } = payload;
+    for (const message of batch.messages) {
+      if (!running()) break;
+      const headers = headersToStrings(message.headers);
+      const { span, ctx } = startProcessSpan(contextFromHeaders(headers), {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? null,
+        consumerGroup: this.options.groupId,
+      });
+      const timer = this.metrics.handlerSeconds.startTimer({ topic: batch.topic });
+      try {
+        const record = await retryTransient(() => this.decode(batch.topic, batch.partition, message, headers, handler), control);
+        const result = await retryTransient(() => runInContext(ctx, () => this.invoke(handler, record)), control);
+        const outputs = asOutputs(result).map((o) => ({ ...o, headers: injectIntoHeaders(ctx, { ...o.headers }) }));
+        await this.addOutputs(progress, outputs, control);
+      } catch (error) {
+        markFailed(span, error);
+        if (!isPermanent(error)) {
+          span.end();
+          throw error;
+        }
+        this.addDeadLetter(progress, batch.topic, batch.partition, message, error as Error);
+      }
+      timer();
+      span.end();
+      progress.handled++;
+      progress.lastDone = message.offset;
+    }
+  }
+
+  private async handleAsBatch(
+    handler: Handler,
+    payload: EachBatchPayload,
+    progress: BatchProgress,
+    control: ReturnType<KafkaTransport['retryControl']>,
+  ): Promise<void> {
+    const { batch } = payload;
+    const records: InboundRecord[] = [];
+    const spans = new Map<InboundRecord, ReturnType<typeof startProcessSpan>>();
+    const messageOf = new Map<InboundRecord, KafkaMessage>();
+    for (const message of batch.messages) {
+      const headers = headersToStrings(message.headers);
+      try {
+        const record = await retryTransient(() => this.decode(batch.topic, batch.partition, message, headers, handler), control);
+        records.push(record);
+        messageOf.set(record, message);
+        spans.set(
+          record,
+          startProcessSpan(contextFromHeaders(headers), {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: record.key,
+            consumerGroup: this.options.groupId,
+          }),
+        );
+      } catch (error) {
+        if (!isPermanent(error)) throw error;
+        this.addDeadLetter(progress, batch.topic, batch.partition, message, error as Error);
+      }
+    }
+    const timer = this.metrics.handlerSeconds.startTimer({ topic: batch.topic });
+    const result = (records.length ? await retryTransient(() => this.invoke(handler, records), control) : { outputs: [] }) as BatchResult;
+    timer();
+    for (const { record, error } of result.rejected ?? []) {
+      this.addDeadLetter(progress, batch.topic, batch.partition, messageOf.get(record) as KafkaMessage, error);
+    }
+    const outputs = (result.outputs ?? []).map((o) => {
+      const ctx = o.causedBy ? spans.get(o.causedBy)?.ctx : undefined;
+      return ctx ? { ...o, headers: injectIntoHeaders(ctx, { ...o.headers }) } : o;
+    });
+    await this.addOutputs(progress, outputs, control);
+    for (const { span } of spans.values()) span.end();
+    progress.handled = batch.messages.length;
+    progress.lastDone = batch.messages[batch.messages.length - 1].offset;
+  }
+
+  private async decode(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    headers: Record<string, string>,
+    handler: Handler,
+  ): Promise<InboundRecord> {
+    const value = handler.extras?.raw ? message.value : await this.options.serde.decode(topic, message.value);
+    return {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      value,
+      headers,
+      timestamp: Number(message.timestamp),
+    };
+  }
+
+  private async invoke(handler: Handler, data: unknown): Promise<unknown> {
+    const result = await handler(data);
+    return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+
+  private async addOutputs(
+    progress: BatchProgress,
+    outputs: OutboundRecord[],
+    control: ReturnType<KafkaTransport['retryControl']>,
+  ): Promise<void> {
+    for (const output of outputs) {
+      const value = await retryTransient(() => this.options.serde.encode(output.topic, output.value), control);
+      const messages = progress.outputs.get(output.topic) ?? [];
+      messages.push({ key: output.key, value, headers: output.headers });
+      progress.outputs.set(output.topic, messages);
+      progress.producedCount++;
+    }
+  }
+
+  private addDeadLetter(progress: BatchProgress, topic: string, partition: number, message: KafkaMessage, error: Error): void {
+    const letter = deadLetterOf({ topic, partition, message }, error, this.options.service);
+    const messages = progress.outputs.get(letter.topic) ?? [];
+    messages.push(letter.message);
+    progress.outputs.set(letter.topic, messages);
+    progress.deadLetters++;
+    this.metrics.deadLetters.inc({ topic, error_class: error.name || 'Error' });
+    this.logger.warn?.(`dead-lettered ${topic}/${partition}@${message.offset}: ${error.name}: ${error.message}`);
+  }
+
+  /**
+   * Makes the batch's effects durable, then commits its offsets: outputs and dead letters
+   * acknowledged by all in-sync replicas first (or all of it in one transaction).
+   */
+  private async commit(topic: string, partition: number, progress: BatchProgress): Promise<void> {
+    const offset = (BigInt(progress.lastDone as string) + 1n).toString();
+    const topicMessages = [...progress.outputs.entries()].map(([name, messages]) => ({ topic: name, messages }));
+    if (this.options.transactional) {
+      const producer = await this.transactionalProducer(topic, partition);
+      const transaction = await producer.transaction();
+      try {
+        if (topicMessages.length) await transaction.sendBatch({ topicMessages, acks: -1 });
+        await transaction.sendOffsets({
+          consumerGroupId: this.options.groupId,
+          topics: [{ topic, partitions: [{ partition, offset }] }],
+        });
+        await transaction.commit();
+      } catch (error) {
+        await transaction.abort().catch(() => undefined);
+        throw error;
+      }
+    } else {
+      if (topicMessages.length) await (this.producer as Producer).sendBatch({ topicMessages, acks: -1 });
+      await (this.consumer as Consumer).commitOffsets([{ topic, partition, offset }]);
+    }
+    for (const { topic: name, messages } of topicMessages) this.metrics.recordsOut.inc({ topic: name }, messages.length);
+    this.metrics.recordsIn.inc({ topic }, progress.handled);
+  }
+
+  /** One transactional producer per input partition: a restarted or moved consumer fences its predecessor. */
+  private transactionalProducer(topic: string, partition: number): Promise<Producer> {
+    const id = `${this.options.groupId}.${topic}.${partition}`;
+    let producer = this.transactionalProducers.get(id);
+    if (!producer) {
+      const created = this.options.kafka.producer({
+        transactionalId: id,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      producer = created.connect().then(() => created);
+      producer.catch(() => this.transactionalProducers.delete(id));
+      this.transactionalProducers.set(id, producer);
+    }
+    return producer;
+  }
+
+  private retryControl(topic: string, heartbeat: () => Promise<void>, running: () => boolean = () => !this.stopping) {
+    return {
+      backoff: this.backoff,
+      shouldContinue: running,
+      isPermanent,
+      heartbeat,
+      onRetry: (error: unknown, attempt: number, delayMs: number) => {
+        this.metrics.retries.inc({ topic });
+        this.logger.warn?.(`${topic}: transient failure (attempt ${attempt + 1}), retrying in ${delayMs} ms: ${(error as Error).message}`);
+      },
+    };
+  }
+}
+
+/** Errors that no retry can fix: the record goes to the DLQ. */
+function isPermanent(error: unknown): boolean {
+  return error instanceof WireFormatError || error instanceof InvalidRecordError;
+}
+
+function asOutputs(result: unknown): OutboundRecord[] {
+  if (result === undefined || result === null) return [];
+  return Array.isArray(result) ? (result as OutboundRecord[]) : [result as OutboundRecord];
+}
+
+function markFailed(span: Span, error: unknown): void {
+  span.recordException(error as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

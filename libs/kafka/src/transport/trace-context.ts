@@ -1,0 +1,80 @@
+import {
+  Context,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  Span,
+  SpanKind,
+  trace,
+  TextMapGetter,
+  TextMapSetter,
+} from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+
+const headerGetter: TextMapGetter<Record<string, string>> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => carrier[key],
+};
+
+const headerSetter: TextMapSetter<Record<string, string>> = {
+  set: (carrier, key, value) => {
+    carrier[key] = value;
+  },
+};
+
+/**
+ * W3C trace context must travel in Kafka headers even in a process without the telemetry
+ * SDK (tests, tools); when the SDK is started it has already installed its propagator.
+ */
+export function ensureW3CPropagation(): void {
+  if (propagation.fields().length > 0) return;
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+}
+
+/** The trace context a producer put in the record's `traceparent`/`tracestate` headers. */
+export function contextFromHeaders(headers: Record<string, string>): Context {
+  return propagation.extract(ROOT_CONTEXT, headers, headerGetter);
+}
+
+/** Writes `traceparent`/`tracestate` of `ctx` into the headers of an outgoing record. */
+export function injectIntoHeaders(ctx: Context, headers: Record<string, string>): Record<string, string> {
+  propagation.inject(ctx, headers, headerSetter);
+  return headers;
+}
+
+const tracer = trace.getTracer('@claims-mesh/kafka');
+
+export interface ProcessSpanInfo {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  consumerGroup: string;
+}
+
+/** A CONSUMER span per record, child of the producer's context, named and tagged per the messaging conventions. */
+export function startProcessSpan(parent: Context, info: ProcessSpanInfo): { span: Span; ctx: Context } {
+  const span = tracer.startSpan(
+    `process ${info.topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': info.topic,
+        'messaging.destination.partition.id': String(info.partition),
+        'messaging.kafka.offset': Number(info.offset),
+        'messaging.consumer.group.name': info.consumerGroup,
+        ...(info.key ? { 'messaging.kafka.message.key': info.key, 'claim.id': info.key } : {}),
+      },
+    },
+    parent,
+  );
+  return { span, ctx: trace.setSpan(parent, span) };
+}
+
+export function runInContext<T>(ctx: Context, fn: () => T): T {
+  return context.with(ctx, fn);
+}
