@@ -1,0 +1,16 @@
+import { ServiceConfig, validateConfig } from './service-config';
+
+describe('validateConfig', () => {
+  it('takes the service defaults and lets the environment override them', () => {
+    const config = validateConfig(ServiceConfig, { PORT: 3001 }, { KAFKA_BROKERS: 'a:1,b:2', PORT: '4001' });
+    expect(config.PORT).toBe(4001);
+    expect(config.KAFKA_BROKERS).toBe('a:1,b:2');
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('names every invalid variable', () => {
+    expect(() =>
+      validateConfig(ServiceConfig, { PORT: 3001 }, { PORT: 'eighty', KAFKA_BROKERS: 'no-port', DEPLOYMENT_ENV: 'mars' }),
+    ).toThrow(/PORT[\s\S]*KAFKA_BROKERS must be a comma-separated host:port list[\s\S]*DEPLOYMENT_ENV/);
+  });
+});
