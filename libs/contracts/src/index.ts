@@ -3,3 +3,4 @@ export * from './schemas';
 export * from './topics';
 export * from './wire-format';
 export * from './registry/register-schemas';
+export * from './ids';

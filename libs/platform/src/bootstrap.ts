@@ -19,7 +19,7 @@ export async function bootstrapService(appModule: Type<unknown>, spec: ServiceSp
   const transport = new KafkaTransport({
     kafka: app.get(Kafka),
     serde: app.get(AvroSerde),
-    groupId: spec.name,
+    groupId: config.KAFKA_GROUP_ID ?? spec.name,
     service: spec.name,
     metrics: app.get(Registry),
     ...spec.consumer,

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka } from 'kafkajs';
 
 export interface HopSample {
+  /** The input record's CreateTime, epoch millis. */
+  sentAt: number;
   /** Reader's clock when the output arrived minus the input record's CreateTime. */
   seenMs: number;
   /** Output record's CreateTime (stamped by the relay's producer) minus the input's. */
@@ -44,7 +46,7 @@ export class OutputReader {
         const now = Date.now();
         for (const message of batch.messages) {
           const sent = this.sentAt.get(message.key?.toString() ?? '');
-          if (sent !== undefined) this.samples.push({ seenMs: now - sent, stampedMs: Number(message.timestamp) - sent });
+          if (sent !== undefined) this.samples.push({ sentAt: sent, seenMs: now - sent, stampedMs: Number(message.timestamp) - sent });
         }
       },
     });

@@ -21,6 +21,11 @@ export class ServiceConfig {
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated host:port list' })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
+  /** Consumer group; the service name unless a test or a blue/green deploy needs its own. */
+  @IsOptional()
+  @IsString()
+  KAFKA_GROUP_ID?: string = undefined;
+
   @Matches(/^https?:\/\/.+/, { message: 'SCHEMA_REGISTRY_URL must be an http(s) URL of a Confluent-compatible API' })
   SCHEMA_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';
 
