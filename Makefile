@@ -23,7 +23,7 @@ STACK := infra/local/stack
 SERVICES := infra/local/services
 RESULTS := results
 
-.PHONY: help install build lint stack-up topics schemas-check test demo down status
+.PHONY: help install build lint stack-up topics schemas-check test demo down status bench-kafka-hop
 
 help:
 	@echo "make demo   - install, start the local stack and all six services, show they are ready"
@@ -80,3 +80,7 @@ down:
 status:
 	@$(STACK) status
 	@$(SERVICES) status
+
+# Bare kafkajs relay vs the KafkaTransport hop on the local broker; writes results/bench/kafka-hop.json.
+bench-kafka-hop: build stack-up topics
+	node load-tests/dist/bench/kafka-hop/main.js

@@ -77,7 +77,7 @@ function generate() {
     .join('\n');
   const topicMap =
     '\n/** The value type of each topic of topics.json. */\nexport interface TopicValues {\n' +
-    TOPICS.map((t) => `  '${t.name}': ${t.valueSchema};`).join('\n') +
+    TOPICS.filter((t) => t.valueSchema).map((t) => `  '${t.name}': ${t.valueSchema};`).join('\n') +
     '\n}\n\nexport type Topic = keyof TopicValues;\n';
   const header =
     '// Generated from schemas/*.avsc by libs/contracts/scripts/generate-types.js. Do not edit:\n' +

@@ -26,8 +26,11 @@ describe('schemas/', () => {
     expect(top).toEqual(expect.arrayContaining(['eventId', 'claimId', 'timestamps']));
   });
 
-  it('gives every topic of topics.json (and its DLQ) a value schema', () => {
-    for (const topic of meshTopics()) expect(topicValueSchema(topic.name).name).toBeTruthy();
+  it('gives every Avro topic of topics.json (and its DLQ) a value schema, and refuses one for a JSON topic', () => {
+    const avroTopics = meshTopics().filter((t) => t.valueFormat === 'avro');
+    expect(avroTopics.length).toBe(12);
+    for (const topic of avroTopics) expect(topicValueSchema(topic.name).name).toBeTruthy();
+    expect(() => topicValueSchema('claims.inbound.json.v1')).toThrow('carries json, not Avro');
   });
 
   it('marks personal data with "pii": true, found from the schema alone', () => {

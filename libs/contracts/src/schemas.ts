@@ -51,6 +51,7 @@ export function valueSchemaNames(): string[] {
 export function topicValueSchema(topic: Topic | string): ValueSchema {
   const spec = meshTopics().find((t) => t.name === topic);
   if (!spec) throw new Error(`no topic "${topic}" in libs/contracts/topics.json`);
+  if (!spec.valueSchema) throw new Error(`topic "${topic}" carries ${spec.valueFormat}, not Avro`);
   return valueSchema(spec.valueSchema);
 }
 

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 /** One topic of the mesh as declared in libs/contracts/topics.json, the single list of topics. */
 export interface TopicSpec {
   name: string;
-  valueSchema: string;
+  /** Avro value schema (schemas/NAME.avsc); absent for JSON topics. */
+  valueSchema?: string;
+  valueFormat: 'avro' | 'json';
   partitions: number;
   replicationFactor: number;
   /** Extra topic-level configs (e.g. retention for DLQs). */
@@ -15,7 +17,7 @@ export interface TopicSpec {
 
 interface TopicsFile {
   defaults: { partitions: number; replicationFactor: number; dlqRetentionMs: number };
-  topics: { name: string; valueSchema: string; partitions?: number }[];
+  topics: { name: string; valueSchema?: string; valueFormat?: 'avro' | 'json'; partitions?: number }[];
 }
 
 export const DLQ_SUFFIX = '.dlq';
@@ -35,10 +37,20 @@ export function meshTopics(file = TOPICS_FILE, env = process.env): TopicSpec[] {
   const replicationFactor = Number(env.KAFKA_REPLICATION_FACTOR ?? parsed.defaults.replicationFactor);
   return parsed.topics.flatMap((topic) => {
     const partitions = topic.partitions ?? parsed.defaults.partitions;
-    const main: TopicSpec = { ...topic, partitions, replicationFactor, configs: {}, isDeadLetter: false };
+    const valueFormat = topic.valueFormat ?? 'avro';
+    const main: TopicSpec = {
+      name: topic.name,
+      valueSchema: topic.valueSchema,
+      valueFormat,
+      partitions,
+      replicationFactor,
+      configs: {},
+      isDeadLetter: false,
+    };
     const dlq: TopicSpec = {
       name: dlqTopicOf(topic.name),
       valueSchema: topic.valueSchema,
+      valueFormat,
       partitions,
       replicationFactor,
       configs: { 'retention.ms': String(parsed.defaults.dlqRetentionMs) },

@@ -2,3 +2,4 @@ export * from './connection';
 export * from './admin/create-topics';
 export * from './health-probe';
 export * from './transport';
+export * from './publisher';

@@ -5,17 +5,25 @@ import { HandlerErrorPassthroughFilter, KafkaTransport } from '@claims-mesh/kafk
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ServiceConfig } from './config/service-config';
+import { useJsonBodies } from './http/json-body';
 import { ServiceSpec } from './platform.module';
 
 /**
  * Starts a service: its Kafka consumer (the `@EventPattern` handlers, if any) through the
  * mesh's transport, and its HTTP side on the configured host/port. SIGTERM closes both
- * gracefully: the in-flight batch finishes or is abandoned uncommitted.
+ * gracefully: the in-flight batch finishes or is abandoned uncommitted. `setup` adds what is
+ * particular to one service (e.g. its OpenAPI page) before it starts listening.
  */
-export async function bootstrapService(appModule: Type<unknown>, spec: ServiceSpec): Promise<INestApplication> {
-  const app = await NestFactory.create(appModule);
+export async function bootstrapService(
+  appModule: Type<unknown>,
+  spec: ServiceSpec,
+  setup?: (app: INestApplication) => void,
+): Promise<INestApplication> {
+  const app = await NestFactory.create(appModule, { bodyParser: false });
   app.enableShutdownHooks();
   const config = app.get(ServiceConfig);
+  useJsonBodies(app, config.MAX_BODY_BYTES);
+  setup?.(app);
   const transport = new KafkaTransport({
     kafka: app.get(Kafka),
     serde: app.get(AvroSerde),
@@ -24,8 +32,9 @@ export async function bootstrapService(appModule: Type<unknown>, spec: ServiceSp
     metrics: app.get(Registry),
     ...spec.consumer,
   });
-  const consumer = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false });
-  consumer.useGlobalFilters(new HandlerErrorPassthroughFilter());
+  // Before connecting: the consumer shares the app's config and binds filters when it connects.
+  app.useGlobalFilters(new HandlerErrorPassthroughFilter(app.getHttpAdapter()));
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HOST);
   new Logger(spec.name).log(`listening on http://${config.HOST}:${config.PORT}`);

@@ -4,3 +4,5 @@ export * from './config/service-config';
 export * from './platform.module';
 export * from './redis/redis.module';
 export * from './service-name';
+export * from './auth/api-key.guard';
+export * from './auth/api-keys';

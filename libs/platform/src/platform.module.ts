@@ -1,5 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { loadApiKeys } from './auth/api-keys';
 import { ServiceConfigModule } from './config/config.module';
 import { ConfigClass, ServiceConfig } from './config/service-config';
 import { DependencyHealth } from './health/dependency-health';
@@ -46,7 +49,15 @@ export class PlatformModule {
         ...(spec.redis ? [RedisModule] : []),
       ],
       controllers: [HealthController],
-      providers: [nameProvider, DependencyHealth],
+      providers: [
+        nameProvider,
+        DependencyHealth,
+        {
+          provide: APP_GUARD,
+          inject: [Reflector, ServiceConfig],
+          useFactory: (reflector: Reflector, config: ServiceConfig) => new ApiKeyGuard(reflector, loadApiKeys(config.API_KEYS_FILE)),
+        },
+      ],
       exports: [nameProvider],
     };
   }

@@ -17,11 +17,11 @@ export class IncompatibleSchemaError extends Error {
   override readonly name = 'IncompatibleSchemaError';
 }
 
-/** `<topic>-value` with its local schema, for every topic of topics.json (DLQs hold raw bytes: no subject). */
+/** `<topic>-value` with its local schema, for every Avro topic of topics.json (DLQs hold raw bytes: no subject). */
 export function meshSubjects(): SubjectSchema[] {
   return meshTopics()
-    .filter((t) => !t.isDeadLetter)
-    .map((t) => ({ subject: valueSubject(t.name), schema: valueSchema(t.valueSchema).json }));
+    .filter((t) => !t.isDeadLetter && t.valueSchema)
+    .map((t) => ({ subject: valueSubject(t.name), schema: valueSchema(t.valueSchema as string).json }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
@@ -35,6 +36,15 @@ export class ServiceConfig {
 
   @IsString()
   SERVICE_VERSION = '0.1.0';
+
+  /** JSON array of { id, sha256, scopes } (keys stored hashed). Defaults to the local stack's dev keys. */
+  @IsString()
+  API_KEYS_FILE = join(__dirname, '..', '..', '..', '..', 'infra', 'local', 'api-keys.json');
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  MAX_BODY_BYTES = 1_048_576;
 
   @IsIn(['local', 'test', 'staging', 'production'])
   DEPLOYMENT_ENV = 'local';

@@ -1,0 +1,91 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { KafkaPublisher } from '@claims-mesh/kafka';
+import { Admin, Kafka } from 'kafkajs';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { IngestConfig } from '../config';
+
+export const WATCHED_TOPIC = 'claims.submitted.v1';
+
+export interface ShedVerdict {
+  reason: 'producer_buffer' | 'downstream_lag';
+  detail: string;
+}
+
+/**
+ * Decides whether ingest must shed load: when records wait too long for the brokers
+ * (producer buffer) or the downstream consumer group falls too far behind (lag), new work
+ * is refused with 429 instead of queueing in memory. Lag is polled in the background so
+ * the per-request check costs nothing.
+ */
+@Injectable()
+export class BackpressureService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(BackpressureService.name);
+  private admin: Admin | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private downstreamLag = 0;
+  private readonly lagGauge: Gauge;
+  private readonly shed: Counter<'reason'>;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly publisher: KafkaPublisher,
+    private readonly config: IngestConfig,
+    registry: Registry,
+  ) {
+    this.lagGauge = new Gauge({
+      name: 'ingest_downstream_lag',
+      help: `Lag of the watched consumer group on ${WATCHED_TOPIC}.`,
+      registers: [registry],
+    });
+    this.shed = new Counter({
+      name: 'ingest_shed_requests_total',
+      help: 'Requests answered 429 because of backpressure, by reason.',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.pollLag(), this.config.LAG_POLL_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  /** Why the next request must be refused, or undefined when there is room. */
+  verdict(incomingRecords: number): ShedVerdict | undefined {
+    let verdict: ShedVerdict | undefined;
+    const pending = this.publisher.pendingRecords;
+    if (pending + incomingRecords > this.config.MAX_PENDING_RECORDS) {
+      verdict = { reason: 'producer_buffer', detail: `${pending} records are waiting for Kafka` };
+    } else if (this.downstreamLag > this.config.MAX_DOWNSTREAM_LAG) {
+      verdict = { reason: 'downstream_lag', detail: `${this.config.DOWNSTREAM_GROUP} is ${this.downstreamLag} records behind` };
+    }
+    if (verdict) this.shed.inc({ reason: verdict.reason });
+    return verdict;
+  }
+
+  /** Sum over partitions of (high watermark - committed offset); uncommitted partitions count from the start. */
+  private async pollLag(): Promise<void> {
+    try {
+      this.admin ??= this.kafka.admin({ retry: { retries: 0 } });
+      await this.admin.connect();
+      const [ends, [committed]] = await Promise.all([
+        this.admin.fetchTopicOffsets(WATCHED_TOPIC),
+        this.admin.fetchOffsets({ groupId: this.config.DOWNSTREAM_GROUP, topics: [WATCHED_TOPIC] }),
+      ]);
+      const committedBy = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
+      this.downstreamLag = ends.reduce((sum, end) => {
+        const at = committedBy.get(end.partition) ?? -1;
+        return sum + Number(end.high) - (at >= 0 ? at : Number(end.low));
+      }, 0);
+      this.lagGauge.set(this.downstreamLag);
+    } catch (error) {
+      // Unknown lag never sheds load; readiness reports a broker outage.
+      this.logger.debug(`lag poll failed: ${(error as Error).message}`);
+    }
+  }
+}
