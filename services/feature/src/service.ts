@@ -1,3 +1,12 @@
 import { ServiceSpec } from '@claims-mesh/platform';
+import { FeatureConfig } from './config';
 
-export const SERVICE: ServiceSpec = { name: 'feature', port: 3002, redis: true };
+export const SERVICE: ServiceSpec<FeatureConfig> = {
+  name: 'feature',
+  port: 3002,
+  redis: true,
+  config: FeatureConfig,
+  // Enriched records and consumed offsets commit together: a crash between them cannot
+  // publish a claim twice (the Redis side absorbs the replay by eventId).
+  consumer: { transactional: true },
+};
