@@ -33,6 +33,19 @@ const TOPICS_FILE = join(__dirname, '..', 'topics.json');
  * factor can be raised for multi-broker stacks with KAFKA_REPLICATION_FACTOR.
  */
 export function meshTopics(file = TOPICS_FILE, env = process.env): TopicSpec[] {
+  const cacheKey = `${file}|${env.KAFKA_REPLICATION_FACTOR ?? ''}`;
+  let topics = cached.get(cacheKey);
+  if (!topics) {
+    topics = readTopics(file, env);
+    cached.set(cacheKey, topics);
+  }
+  return topics;
+}
+
+// Looked up per record by the serde: read the file once.
+const cached = new Map<string, TopicSpec[]>();
+
+function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as TopicsFile;
   const replicationFactor = Number(env.KAFKA_REPLICATION_FACTOR ?? parsed.defaults.replicationFactor);
   return parsed.topics.flatMap((topic) => {

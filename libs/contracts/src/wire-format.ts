@@ -30,6 +30,22 @@ export class WireFormatError extends Error {
   }
 }
 
+// Encoding goes through one reusable buffer with the header in place, then one exact copy.
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+function encodeFramed(schemaId: number, type: avro.Type, value: unknown): Buffer {
+  scratch.writeUInt8(MAGIC_BYTE, 0);
+  scratch.writeInt32BE(schemaId, 1);
+  const end = type.encode(value, scratch, HEADER_LENGTH);
+  if (end < 0) {
+    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+    return encodeFramed(schemaId, type, value);
+  }
+  const out = Buffer.allocUnsafe(end);
+  scratch.copy(out, 0, 0, end);
+  return out;
+}
+
 export function frame(schemaId: number, avroBytes: Buffer): Buffer {
   const out = Buffer.allocUnsafe(HEADER_LENGTH + avroBytes.length);
   out.writeUInt8(MAGIC_BYTE, 0);
@@ -46,6 +62,20 @@ export function schemaIdOf(bytes: Buffer | null): number {
   return bytes.readInt32BE(1);
 }
 
+function readBody<T>(reader: avro.Type, bytes: Buffer, resolver: avro.Resolver | undefined, writerId: number): T {
+  let decoded: { value: unknown; offset: number };
+  try {
+    decoded = reader.decode(bytes, HEADER_LENGTH, resolver);
+  } catch (error) {
+    throw new WireFormatError('MALFORMED_AVRO', `schema id ${writerId}: ${(error as Error).message}`);
+  }
+  if (decoded.offset !== bytes.length) {
+    const why = decoded.offset < 0 ? 'truncated value' : `${bytes.length - decoded.offset} trailing bytes`;
+    throw new WireFormatError('MALFORMED_AVRO', `schema id ${writerId}: ${why}`);
+  }
+  return decoded.value as T;
+}
+
 interface Writer {
   id: number;
   type: avro.Type;
@@ -58,8 +88,11 @@ interface Writer {
  */
 export class AvroSerde {
   private readonly writers = new Map<string, Promise<Writer>>();
+  /** Writers whose registration finished, for the synchronous path. */
+  private readonly readyWriters = new Map<string, Writer>();
   private readonly writerTypesById = new Map<number, Promise<avro.Type>>();
-  private readonly resolvers = new Map<string, avro.Resolver | null>();
+  /** Per reader type: writer schema id -> resolver (null when writer and reader are the same schema). */
+  private readonly resolvers = new Map<avro.Type, Map<number, avro.Resolver | null>>();
 
   /** `schemaOf` maps a topic to its value schema: topics.json by default. */
   constructor(
@@ -81,21 +114,27 @@ export class AvroSerde {
       const local = this.schemaOf(topic);
       writer = this.registry
         .register({ type: SchemaType.AVRO, schema: JSON.stringify(local.json) }, { subject: valueSubject(topic) })
-        .then(({ id }) => ({ id, type: local.type }));
+        .then(({ id }) => {
+          const ready = { id, type: local.type };
+          this.readyWriters.set(topic, ready);
+          return ready;
+        });
       writer.catch(() => this.writers.delete(topic)); // a registry outage must not stick
       this.writers.set(topic, writer);
     }
     return writer;
   }
 
-  async encode(topic: string, value: unknown): Promise<Buffer> {
-    const writer = await this.writerFor(topic);
-    return this.encodeWith(writer, value);
+  /** Synchronous once the topic's schema id is known (every record after the first), else a promise. */
+  encode(topic: string, value: unknown): Buffer | Promise<Buffer> {
+    const ready = this.readyWriters.get(topic);
+    if (ready) return this.encodeWith(ready, value);
+    return this.writerFor(topic).then((writer) => this.encodeWith(writer, value));
   }
 
   encodeWith(writer: Writer, value: unknown): Buffer {
     try {
-      return frame(writer.id, writer.type.toBuffer(value));
+      return encodeFramed(writer.id, writer.type, value);
     } catch (error) {
       throw new WireFormatError('INVALID_VALUE', (error as Error).message);
     }
@@ -107,19 +146,28 @@ export class AvroSerde {
    * Throws WireFormatError for bytes that can never decode; registry outages throw as is.
    */
   async decode<T>(topic: string, bytes: Buffer | null): Promise<T> {
+    return this.decodeNow<T>(topic, bytes);
+  }
+
+  /**
+   * Synchronous when the writer schema was seen before (every record after the first of a
+   * schema), else a promise that fetches it. Throws WireFormatError like decode().
+   */
+  decodeNow<T>(topic: string, bytes: Buffer | null): T | Promise<T> {
     const writerId = schemaIdOf(bytes);
     const reader = this.schemaOf(topic).type;
-    const resolver = await this.resolverFor(reader, writerId);
-    try {
-      return reader.fromBuffer((bytes as Buffer).subarray(HEADER_LENGTH), resolver ?? undefined) as T;
-    } catch (error) {
-      throw new WireFormatError('MALFORMED_AVRO', `schema id ${writerId}: ${(error as Error).message}`);
-    }
+    const known = this.resolvers.get(reader);
+    if (known?.has(writerId)) return readBody<T>(reader, bytes as Buffer, known.get(writerId) ?? undefined, writerId);
+    return this.resolverFor(reader, writerId).then((resolver) => readBody<T>(reader, bytes as Buffer, resolver ?? undefined, writerId));
   }
 
   private async resolverFor(reader: avro.Type, writerId: number): Promise<avro.Resolver | null> {
-    const key = `${reader.name}:${writerId}`;
-    if (this.resolvers.has(key)) return this.resolvers.get(key) ?? null;
+    let byWriter = this.resolvers.get(reader);
+    if (!byWriter) {
+      byWriter = new Map();
+      this.resolvers.set(reader, byWriter);
+    }
+    if (byWriter.has(writerId)) return byWriter.get(writerId) ?? null;
     const writer = await this.writerType(writerId);
     let resolver: avro.Resolver | null;
     try {
@@ -131,7 +179,7 @@ export class AvroSerde {
         `schema id ${writerId} (${writer.name}) cannot be read as ${reader.name}: ${(error as Error).message}`,
       );
     }
-    this.resolvers.set(key, resolver);
+    byWriter.set(writerId, resolver);
     return resolver;
   }
 

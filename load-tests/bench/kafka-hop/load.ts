@@ -15,7 +15,12 @@ async function encodedClaims(serde: AvroSerde, topic: string, count: number): Pr
 }
 
 /** Writes `count` records into `topic` before any relay runs: the backlog a throughput run drains. */
-export async function fillBacklog(producer: Producer, serde: AvroSerde, topic: string, count: number): Promise<number> {
+export async function fillBacklog(
+  producer: Producer,
+  serde: AvroSerde,
+  topic: string,
+  count: number,
+): Promise<number> {
   const messages = await encodedClaims(serde, topic, count);
   const chunk = 5000;
   for (let i = 0; i < messages.length; i += chunk * 4) {

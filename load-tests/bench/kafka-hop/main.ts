@@ -43,15 +43,42 @@ interface Variant {
 
 const VARIANTS: Variant[] = [
   { name: 'bare', label: 'bare kafkajs relay', relay: (k, _s, g, i, o) => new BareRelay(k, g, i, o) },
-  { name: 'transport', label: 'KafkaTransport', relay: (k, s, g, i, o) => new TransportRelay(k, s, g, i, o, false) },
-  { name: 'transactional', label: 'KafkaTransport (transactional)', relay: (k, s, g, i, o) => new TransportRelay(k, s, g, i, o, true) },
+  {
+    name: 'transport',
+    label: 'KafkaTransport',
+    relay: (k, s, g, i, o) => new TransportRelay(k, s, g, i, o, false),
+  },
+  {
+    name: 'transactional',
+    label: 'KafkaTransport (transactional)',
+    relay: (k, s, g, i, o) => new TransportRelay(k, s, g, i, o, true),
+  },
 ];
 
 interface VariantResult {
   name: string;
   label: string;
-  drain: { records: number; recordBytes: number; committed: number; complete: boolean; seconds: number; recordsPerSecond: number; startupMs: number };
-  latency: { sent: number; seen: number; sampled: number; p50Ms: number; p99Ms: number; maxMs: number; stampedP50Ms: number; stampedP99Ms: number };
+  drain: {
+    records: number;
+    recordBytes: number;
+    batches: number;
+    meanBatch: number;
+    committed: number;
+    complete: boolean;
+    seconds: number;
+    recordsPerSecond: number;
+    startupMs: number;
+  };
+  latency: {
+    sent: number;
+    seen: number;
+    sampled: number;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+    stampedP50Ms: number;
+    stampedP99Ms: number;
+  };
 }
 
 /** Everything created on the broker and registry, removed at the end whatever happens. */
@@ -62,13 +89,18 @@ class Scratch {
   constructor(private readonly admin: Admin) {}
 
   async createTopics(names: string[], partitions: number): Promise<void> {
-    await this.admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    await this.admin.createTopics({
+      topics: names.map((topic) => ({ topic, numPartitions: partitions })),
+      waitForLeaders: true,
+    });
     this.topics.push(...names);
   }
 
   async deleteAll(): Promise<void> {
     await this.admin.deleteGroups(this.groups).catch(() => undefined);
-    await this.admin.deleteTopics({ topics: this.topics }).catch((e: Error) => console.warn(`could not delete topics: ${e.message}`));
+    await this.admin
+      .deleteTopics({ topics: this.topics })
+      .catch((e: Error) => console.warn(`could not delete topics: ${e.message}`));
     // The serde registered `<topic>-value` subjects; soft then hard delete (404 for the never-registered is fine).
     for (const subject of this.topics.map(valueSubject)) {
       const url = `${stack.registryUrl}/subjects/${encodeURIComponent(subject)}`;
@@ -78,7 +110,14 @@ class Scratch {
   }
 }
 
-async function runVariant(variant: Variant, runId: string, admin: Admin, kafka: Kafka, load: Producer, scratch: Scratch): Promise<VariantResult> {
+async function runVariant(
+  variant: Variant,
+  runId: string,
+  admin: Admin,
+  kafka: Kafka,
+  load: Producer,
+  scratch: Scratch,
+): Promise<VariantResult> {
   const base = `bench.${runId}.${variant.name}`;
   const [input, output] = [`${base}.in`, `${base}.out`];
   await scratch.createTopics([input, output], config.partitions);
@@ -95,10 +134,13 @@ async function runVariant(variant: Variant, runId: string, admin: Admin, kafka: 
   await relay.start();
   const drained = await waitCommitted(admin, groupId, input, config.records, config.drainTimeoutMs);
   const first = relay.firstRecordAt() ?? drained.at;
+  const batches = await relay.batches();
   const seconds = Math.max(0.001, (drained.at - first) / 1000);
   const drain = {
     records: config.records,
     recordBytes,
+    batches: batches.count,
+    meanBatch: batches.count ? batches.records / batches.count : 0,
     committed: drained.committed,
     complete: drained.committed >= config.records,
     seconds,
@@ -144,20 +186,38 @@ function report(results: VariantResult[], recordBytes: number): Record<string, u
     const r = results.find((x) => x.name === name);
     return bare && r ? r.drain.recordsPerSecond / bare.drain.recordsPerSecond : undefined;
   };
-  const n = (x: number, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
+  const n = (x: number, digits = 0) =>
+    Number.isFinite(x)
+      ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+      : '-';
   const rows = [
-    ['variant', 'rec/s', 'drain s', 'vs bare', 'seen p50', 'seen p99', 'seen max', 'stamped p50', 'stamped p99', 'samples'],
+    [
+      'variant',
+      'rec/s',
+      'drain s',
+      'vs bare',
+      'batch',
+      'seen p50',
+      'seen p99',
+      'seen max',
+      'stamped p50',
+      'stamped p99',
+      'samples',
+      'lost',
+    ],
     ...results.map((r) => [
       r.label + (r.drain.complete ? '' : ' (INCOMPLETE)'),
       n(r.drain.recordsPerSecond),
       n(r.drain.seconds, 2),
       n(ratioOf(r.name) ?? NaN, 2),
+      n(r.drain.meanBatch),
       n(r.latency.p50Ms, 1),
       n(r.latency.p99Ms, 1),
       n(r.latency.maxMs, 1),
       n(r.latency.stampedP50Ms, 1),
       n(r.latency.stampedP99Ms, 1),
-      `${r.latency.sampled}/${r.latency.sent}`,
+      String(r.latency.sampled),
+      String(r.latency.sent - r.latency.seen),
     ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
@@ -166,13 +226,17 @@ function report(results: VariantResult[], recordBytes: number): Record<string, u
       `latency at ${config.rate} rec/s for ${config.latencySeconds} s (first ${config.warmupSeconds} s left out), broker ${stack.kafkaBrokers}`,
   );
   for (const [i, row] of rows.entries()) {
-    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+    console.log(
+      row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '),
+    );
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
   console.log(`latency ms, ${LATENCY_DEFINITION}`);
   const ratio = ratioOf('transport');
   if (ratio !== undefined) {
-    console.log(`throughput ratio transport/bare = ${ratio.toFixed(2)} (target >= ${config.target}: ${ratio >= config.target ? 'met' : 'MISSED'})`);
+    console.log(
+      `throughput ratio transport/bare = ${ratio.toFixed(2)} (target >= ${config.target}: ${ratio >= config.target ? 'met' : 'MISSED'})`,
+    );
   }
   const txRatio = ratioOf('transactional');
   if (txRatio !== undefined) console.log(`throughput ratio transactional/bare = ${txRatio.toFixed(2)}`);
@@ -184,9 +248,15 @@ function report(results: VariantResult[], recordBytes: number): Record<string, u
     node: process.version,
     config: { ...config, recordBytes },
     latencyDefinition: LATENCY_DEFINITION,
-    throughputDefinition: 'records / (time the last input offset was seen committed, polled every 20 ms - time the relay code got its first record)',
+    throughputDefinition:
+      'records / (time the last input offset was seen committed, polled every 20 ms - time the relay code got its first record)',
     results,
-    ratio: { transportOverBare: ratio ?? null, transactionalOverBare: txRatio ?? null, target: config.target, met: ratio !== undefined && ratio >= config.target },
+    ratio: {
+      transportOverBare: ratio ?? null,
+      transactionalOverBare: txRatio ?? null,
+      target: config.target,
+      met: ratio !== undefined && ratio >= config.target,
+    },
   };
 }
 

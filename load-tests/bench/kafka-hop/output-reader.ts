@@ -38,7 +38,9 @@ export class OutputReader {
       topic: this.topic,
       partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
     });
-    const joined = new Promise<void>((resolve) => this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()));
+    const joined = new Promise<void>((resolve) =>
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
+    );
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.topic] });
     await this.consumer.run({
@@ -46,7 +48,12 @@ export class OutputReader {
         const now = Date.now();
         for (const message of batch.messages) {
           const sent = this.sentAt.get(message.key?.toString() ?? '');
-          if (sent !== undefined) this.samples.push({ sentAt: sent, seenMs: now - sent, stampedMs: Number(message.timestamp) - sent });
+          if (sent !== undefined)
+            this.samples.push({
+              sentAt: sent,
+              seenMs: now - sent,
+              stampedMs: Number(message.timestamp) - sent,
+            });
         }
       },
     });

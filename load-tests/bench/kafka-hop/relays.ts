@@ -2,15 +2,22 @@ import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern } from '@nestjs/microservices';
 import { AvroSerde, ClaimSubmitted } from '@claims-mesh/contracts';
-import { HandlerErrorPassthroughFilter, InboundRecord, KafkaTransport, OutboundRecord } from '@claims-mesh/kafka';
+import {
+  HandlerErrorPassthroughFilter,
+  InboundRecord,
+  KafkaTransport,
+  OutboundRecord,
+} from '@claims-mesh/kafka';
 import { Consumer, EachBatchPayload, Kafka, Partitioners, Producer } from 'kafkajs';
-import { Registry } from 'prom-client';
+import { Histogram, Registry } from 'prom-client';
 
 /** One relay under test: consumes `input`, produces every record to `output`, commits. */
 export interface Relay {
   readonly groupId: string;
   /** When the relay's own code first got a record: the start of the drain clock (group join excluded). */
   firstRecordAt(): number | undefined;
+  /** Partition batches handled so far and records in them: the batch size explains a lot of the cost. */
+  batches(): Promise<{ count: number; records: number }>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -24,6 +31,7 @@ export class BareRelay implements Relay {
   private producer: Producer | undefined;
   private consumer: Consumer | undefined;
   private first: number | undefined;
+  private readonly handled = { count: 0, records: 0 };
 
   constructor(
     private readonly kafka: Kafka,
@@ -36,9 +44,22 @@ export class BareRelay implements Relay {
     return this.first;
   }
 
+  async batches(): Promise<{ count: number; records: number }> {
+    return { ...this.handled };
+  }
+
   async start(): Promise<void> {
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: false, sessionTimeout: 30_000, heartbeatInterval: 3000 });
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      readUncommitted: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+    });
     this.producer = producer;
     this.consumer = consumer;
     await producer.connect();
@@ -59,8 +80,12 @@ export class BareRelay implements Relay {
     const messages = batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers }));
     await producer.send({ topic: this.output, acks: -1, messages });
     const last = batch.messages[batch.messages.length - 1].offset;
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    await consumer.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+    ]);
     payload.resolveOffset(last);
+    this.handled.count++;
+    this.handled.records += messages.length;
     await payload.heartbeat();
   }
 
@@ -78,6 +103,7 @@ export class BareRelay implements Relay {
 export class TransportRelay implements Relay {
   private app: INestMicroservice | undefined;
   private first: number | undefined;
+  private readonly metrics = new Registry();
 
   constructor(
     private readonly kafka: Kafka,
@@ -90,6 +116,18 @@ export class TransportRelay implements Relay {
 
   firstRecordAt(): number | undefined {
     return this.first;
+  }
+
+  /** From the transport's own batch-size histogram. */
+  async batches(): Promise<{ count: number; records: number }> {
+    const metric = this.metrics.getSingleMetric('kafka_consumer_batch_size');
+    const values = metric instanceof Histogram ? (await metric.get()).values : [];
+    const total = (name: string) =>
+      values.filter((v) => v.metricName === name).reduce((sum, v) => sum + v.value, 0);
+    return {
+      count: total('kafka_consumer_batch_size_count'),
+      records: total('kafka_consumer_batch_size_sum'),
+    };
   }
 
   async start(): Promise<void> {
@@ -114,7 +152,7 @@ export class TransportRelay implements Relay {
       serde: this.serde,
       groupId: this.groupId,
       service: 'bench-kafka-hop',
-      metrics: new Registry(),
+      metrics: this.metrics,
       transactional: this.transactional,
     });
     this.app = await NestFactory.createMicroservice(BenchRelayModule, { strategy: transport, logger: false });

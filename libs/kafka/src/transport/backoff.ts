@@ -31,17 +31,25 @@ export interface RetryControl {
 /**
  * Runs `operation` until it succeeds, waiting longer after each transient failure. A
  * transient error never drops the record: the partition waits (and heartbeats) instead.
+ * `firstFailure` is the error of an attempt the caller already made, so it is not repeated at once.
  */
-export async function retryTransient<T>(operation: () => Promise<T>, control: RetryControl): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await operation();
-    } catch (error) {
+export async function retryTransient<T>(operation: () => Promise<T>, control: RetryControl, firstFailure?: { error: unknown }): Promise<T> {
+  let attempt = 0;
+  let failure = firstFailure;
+  for (;;) {
+    if (failure) {
+      const { error } = failure;
       if (control.isPermanent(error)) throw error;
       if (!control.shouldContinue()) throw new StoppedError(`stopped while retrying: ${(error as Error).message}`);
       const delayMs = backoffDelay(attempt, control.backoff);
       control.onRetry(error, attempt, delayMs);
       await sleepWithHeartbeat(delayMs, control);
+      attempt++;
+    }
+    try {
+      return await operation();
+    } catch (error) {
+      failure = { error };
     }
   }
 }

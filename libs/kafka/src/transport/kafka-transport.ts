@@ -3,8 +3,8 @@ import { AvroSerde, WireFormatError } from '@claims-mesh/contracts';
 import { Span, SpanStatusCode } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { lastValueFrom } from 'rxjs';
-import { BackoffOptions, DEFAULT_BACKOFF, retryTransient, StoppedError } from './backoff';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { BackoffOptions, DEFAULT_BACKOFF, RetryControl, retryTransient, StoppedError } from './backoff';
 import { deadLetterOf } from './dead-letter';
 import { InFlightGate } from './in-flight-gate';
 import { BatchResult, headersToStrings, InboundRecord, InvalidRecordError, OutboundRecord } from './records';
@@ -200,12 +200,15 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     handler: Handler,
     payload: EachBatchPayload,
     progress: BatchProgress,
-    control: ReturnType<KafkaTransport['retryControl']>,
+    control: RetryControl,
     running: () => boolean,
   ): Promise<void> {
     const { batch } = payload;
-    for (const message of batch.messages) {
-      if (!running()) break;
+    const handlerSeconds = this.metrics.handlerSeconds.labels(batch.topic);
+    for (let i = 0; i < batch.messages.length; i++) {
+      // Checking every record costs more than it saves; a stop waits for at most a few records.
+      if (i % STOP_CHECK_EVERY === 0 && !running()) break;
+      const message = batch.messages[i];
       const headers = headersToStrings(message.headers);
       const { span, ctx } = startProcessSpan(contextFromHeaders(headers), {
         topic: batch.topic,
@@ -214,10 +217,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         key: message.key?.toString() ?? null,
         consumerGroup: this.options.groupId,
       });
-      const timer = this.metrics.handlerSeconds.startTimer({ topic: batch.topic });
+      const timer = handlerSeconds.startTimer();
       try {
-        const record = await retryTransient(() => this.decode(batch.topic, batch.partition, message, headers, handler), control);
-        const result = await retryTransient(() => runInContext(ctx, () => this.invoke(handler, record)), control);
+        const record = await tryThenRetry(() => this.decode(batch.topic, batch.partition, message, headers, handler), control);
+        const result = await tryThenRetry(() => runInContext(ctx, () => this.invoke(handler, record)), control);
         const outputs = asOutputs(result).map((o) => ({ ...o, headers: injectIntoHeaders(ctx, { ...o.headers }) }));
         await this.addOutputs(progress, outputs, control);
       } catch (error) {
@@ -239,7 +242,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     handler: Handler,
     payload: EachBatchPayload,
     progress: BatchProgress,
-    control: ReturnType<KafkaTransport['retryControl']>,
+    control: RetryControl,
   ): Promise<void> {
     const { batch } = payload;
     const records: InboundRecord[] = [];
@@ -248,7 +251,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     for (const message of batch.messages) {
       const headers = headersToStrings(message.headers);
       try {
-        const record = await retryTransient(() => this.decode(batch.topic, batch.partition, message, headers, handler), control);
+        const record = await tryThenRetry(() => this.decode(batch.topic, batch.partition, message, headers, handler), control);
         records.push(record);
         messageOf.set(record, message);
         spans.set(
@@ -267,7 +270,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       }
     }
     const timer = this.metrics.handlerSeconds.startTimer({ topic: batch.topic });
-    const result = (records.length ? await retryTransient(() => this.invoke(handler, records), control) : { outputs: [] }) as BatchResult;
+    const result = (records.length ? await tryThenRetry(() => this.invoke(handler, records), control) : { outputs: [] }) as BatchResult;
     timer();
     for (const { record, error } of result.rejected ?? []) {
       this.addDeadLetter(progress, batch.topic, batch.partition, messageOf.get(record) as KafkaMessage, error);
@@ -282,14 +285,20 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     progress.lastDone = batch.messages[batch.messages.length - 1].offset;
   }
 
-  private async decode(
+  /** Synchronous whenever the writer schema is cached, which is the common case. */
+  private decode(
     topic: string,
     partition: number,
     message: KafkaMessage,
     headers: Record<string, string>,
     handler: Handler,
-  ): Promise<InboundRecord> {
-    const value = handler.extras?.raw ? message.value : await this.options.serde.decode(topic, message.value);
+  ): InboundRecord | Promise<InboundRecord> {
+    const value = handler.extras?.raw ? message.value : this.options.serde.decodeNow(topic, message.value);
+    if (value instanceof Promise) return value.then((decoded) => this.recordOf(topic, partition, message, headers, decoded));
+    return this.recordOf(topic, partition, message, headers, value);
+  }
+
+  private recordOf(topic: string, partition: number, message: KafkaMessage, headers: Record<string, string>, value: unknown): InboundRecord {
     return {
       topic,
       partition,
@@ -301,18 +310,19 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     };
   }
 
+  /** Nest's handler proxy resolves to the handler's value, or an Observable if it returned one. */
   private async invoke(handler: Handler, data: unknown): Promise<unknown> {
-    const result = await handler(data);
-    return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    const result: unknown = await handler(data);
+    return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
   }
 
   private async addOutputs(
     progress: BatchProgress,
     outputs: OutboundRecord[],
-    control: ReturnType<KafkaTransport['retryControl']>,
+    control: RetryControl,
   ): Promise<void> {
     for (const output of outputs) {
-      const value = await retryTransient(() => this.options.serde.encode(output.topic, output.value), control);
+      const value = await tryThenRetry(() => this.options.serde.encode(output.topic, output.value), control);
       const messages = progress.outputs.get(output.topic) ?? [];
       messages.push({ key: output.key, value, headers: output.headers });
       progress.outputs.set(output.topic, messages);
@@ -369,6 +379,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         idempotent: true,
         maxInFlightRequests: 1,
         createPartitioner: Partitioners.DefaultPartitioner,
+        // A transaction begun right after a commit may meet CONCURRENT_TRANSACTIONS; kafkajs's
+        // default first retry (300 ms) would dominate the hop's latency.
+        retry: { initialRetryTime: 25, retries: Number.MAX_SAFE_INTEGER },
       });
       producer = created.connect().then(() => created);
       producer.catch(() => this.transactionalProducers.delete(id));
@@ -377,7 +390,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     return producer;
   }
 
-  private retryControl(topic: string, heartbeat: () => Promise<void>, running: () => boolean = () => !this.stopping) {
+  private retryControl(topic: string, heartbeat: () => Promise<void>, running: () => boolean = () => !this.stopping): RetryControl {
     return {
       backoff: this.backoff,
       shouldContinue: running,
@@ -388,6 +401,22 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         this.logger.warn?.(`${topic}: transient failure (attempt ${attempt + 1}), retrying in ${delayMs} ms: ${(error as Error).message}`);
       },
     };
+  }
+}
+
+const STOP_CHECK_EVERY = 32;
+
+/**
+ * Runs `operation` once without the retry machinery (most calls succeed, many synchronously),
+ * and only on a transient failure hands it to retryTransient.
+ */
+function tryThenRetry<T>(operation: () => T | Promise<T>, control: RetryControl): T | Promise<T> {
+  const retry = (error: unknown): Promise<T> => retryTransient(async () => operation(), control, { error });
+  try {
+    const result = operation();
+    return result instanceof Promise ? result.catch(retry) : result;
+  } catch (error) {
+    return retry(error);
   }
 }
 
