@@ -38,9 +38,11 @@ $(NODE_HOME)/bin/node:
 	  rm -rf $(NODE_HOME); mkdir -p $(dir $(NODE_HOME)); mv $$tmp/package $(NODE_HOME); rm -rf $$tmp; \
 	  echo "[make] Node $$($(NODE_HOME)/bin/node -v) installed in $$(( $$(date +%s) - start ))s"
 
+# `npm install` from the lock file rather than `npm ci`: npm records only this platform's
+# optional native bindings (e.g. unrs-resolver's) in the lock, and `npm ci` then refuses it.
 node_modules/.install-stamp: package-lock.json $(NODE)
-	@start=$$(date +%s); npm ci --no-audit --no-fund --loglevel=error; touch $@; \
-	  echo "[make] npm ci took $$(( $$(date +%s) - start ))s"
+	@start=$$(date +%s); npm install --no-audit --no-fund --loglevel=error; touch $@; \
+	  echo "[make] npm install took $$(( $$(date +%s) - start ))s"
 
 install: $(NODE) node_modules/.install-stamp
 
