@@ -2,18 +2,29 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ClaimSubmitted } from '@claims-mesh/contracts';
-import { sampleClaim, ScratchTopics, stack, testKafka, TopicReader } from '@claims-mesh/testing';
+import { sampleClaim, ScratchTopics, stack, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
 import { Admin, Kafka } from 'kafkajs';
 
 const WORKER = join(__dirname, 'fixtures', 'transactional-relay.worker.js');
 
-function startWorker(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | string> } {
+interface Worker {
+  child: ChildProcess;
+  exited: Promise<number | string>;
+  /** Records the worker has handled (printed before they are committed). */
+  handled(): number;
+}
+
+function startWorker(env: Record<string, string>): Worker {
   const child = spawn(process.execPath, [WORKER], {
     env: { ...process.env, KAFKA_BROKERS: stack.kafkaBrokers, SCHEMA_REGISTRY_URL: stack.registryUrl, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let handled = 0;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (const match of chunk.toString().matchAll(/handled (\d+)/g)) handled = Math.max(handled, Number(match[1]));
   });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? '')));
-  return { child, exited };
+  return { child, exited, handled: () => handled };
 }
 
 describe('Transactional transport across SIGTERM and restart (real processes)', () => {
@@ -44,11 +55,11 @@ describe('Transactional transport across SIGTERM and restart (real processes)', 
     await producer.send({ topic: input, acks: -1, messages });
     await producer.disconnect();
 
-    const env = { IN: input, OUT: output, GROUP: `it-relay-${randomUUID()}`, DELAY_MS: '10' };
+    const env = { IN: input, OUT: output, GROUP: `it-relay-${randomUUID()}`, DELAY_MS: '5' };
     const reader = await TopicReader.start(kafka, output); // read_committed
     try {
       const first = startWorker(env);
-      await reader.waitForCount(60, 60_000);
+      await waitFor('the first worker to be mid-way', async () => (first.handled() >= 100 ? true : undefined), 60_000, 20);
       first.child.kill('SIGTERM');
       expect(await first.exited).toBeDefined();
       const committedBeforeRestart = reader.messages.length;
