@@ -3,3 +3,4 @@ export * from './stack-endpoints';
 export * from './wait-for';
 export * from './sample-records';
 export * from './kafka-helpers';
+export * from './triton-shards';

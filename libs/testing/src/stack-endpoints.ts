@@ -5,6 +5,8 @@ export const stack = {
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   jaegerQueryUrl: process.env.JAEGER_QUERY_URL ?? 'http://127.0.0.1:16686',
   otlpHttpUrl: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318',
+  /** gRPC host:port of each Triton shard. */
+  tritonShards: (process.env.TRITON_SHARDS ?? '127.0.0.1:8001,127.0.0.1:8101').split(','),
 };
 
 /** A port on loopback where nothing listens, to stand for a dead server. */

@@ -41,8 +41,12 @@ describe('feature service: drift (real Kafka, registry and Redis)', () => {
   it('exports feature_drift_psi per feature, and it rises when a feature’s distribution shifts', async () => {
     const reference = usualLengths.map(claimWithDescription);
     const usual = usualLengths.map(claimWithDescription);
-    await pipe.submit([...reference, ...usual]);
-    await pipe.enrichedOf([...reference, ...usual]);
+    // One after the other: partitions are consumed concurrently, so sent together the two sets
+    // would interleave and the reference window would be a random half of both.
+    await pipe.submit(reference);
+    await pipe.enrichedOf(reference);
+    await pipe.submit(usual);
+    await pipe.enrichedOf(usual);
 
     const stable = await psiOf(service, 'descriptionLength');
     expect(stable).toBeLessThan(0.1);
