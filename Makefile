@@ -23,7 +23,7 @@ STACK := infra/local/stack
 SERVICES := infra/local/services
 RESULTS := results
 
-.PHONY: help install build lint stack-up topics schemas-check test demo down status bench-kafka-hop
+.PHONY: help install build lint stack-up topics schemas-check browser test demo down status bench-kafka-hop
 
 help:
 	@echo "make demo   - install, start the local stack and all six services, show they are ready"
@@ -58,11 +58,17 @@ stack-up:
 topics: build stack-up
 	node libs/kafka/dist/admin/create-topics.cli.js
 
+# Headless Chromium from Debian for the reviewer page's browser test (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null || { start=$$(date +%s); \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) && \
+	  echo "[make] installed chromium in $$(( $$(date +%s) - start ))s"; }
+
 # Registers every topic's value schema under BACKWARD compatibility; fails on an incompatible change.
 schemas-check: build stack-up
 	node libs/contracts/dist/registry/register-schemas.cli.js
 
-test: install build stack-up topics schemas-check lint
+test: install build stack-up topics schemas-check lint browser
 	@mkdir -p $(RESULTS)
 	@rc=0; \
 	  jest --selectProjects unit --json --outputFile=$(RESULTS)/jest-unit.json || rc=1; \
