@@ -6,7 +6,7 @@ const SERVICES: [name: string, port: number, usesRedis: boolean][] = [
   ['ingest', 13001, true],
   ['feature', 13002, true],
   ['inference-gateway', 13003, false],
-  ['decision', 13004, false],
+  ['decision', 13004, true],
   ['human-task', 13005, true],
   ['audit', 13006, true],
 ];

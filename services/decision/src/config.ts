@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsString, Min } from 'class-validator';
+import { ServiceConfig } from '@claims-mesh/platform';
+
+export class DecisionConfig extends ServiceConfig {
+  /** The versioned rule set (JSON, see rules/README.md); the service refuses to start on a bad one. */
+  @IsString()
+  @IsNotEmpty()
+  RULES_FILE = join(__dirname, '..', 'rules', 'rules.v1.json');
+
+  /**
+   * How long a decision is remembered so a redelivered input gets the very same record (same
+   * decidedAt) or none. Longer than the input topics' retention; after it a replay still
+   * carries the same ids, only a new decidedAt.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  IDEMPOTENCY_TTL_DAYS = 8;
+
+  /**
+   * How long a REVIEW decision waits for its reviewer: the final decision is built from it.
+   * A review completed later is dead-lettered as referring to an unknown task.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  REVIEW_TTL_DAYS = 90;
+}
