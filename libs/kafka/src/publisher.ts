@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AvroSerde } from '@claims-mesh/contracts';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { injectIntoHeaders } from './transport/trace-context';
@@ -8,6 +8,8 @@ export interface PublishRecord<T = unknown> {
   value: T;
   headers?: Record<string, string>;
 }
+
+const tracer = trace.getTracer('@claims-mesh/kafka');
 
 interface Waiting {
   topic: string;
@@ -43,11 +45,22 @@ export class KafkaPublisher {
   /** Resolves once every record is written to all in-sync replicas; rejects if any is not. */
   async publish<T>(topic: string, records: PublishRecord<T>[]): Promise<void> {
     if (records.length === 0) return;
+    const span = tracer.startSpan(`send ${topic}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': topic,
+        'messaging.batch.message_count': records.length,
+        ...(records.length === 1 ? { 'claim.id': records[0].key } : {}),
+      },
+    });
+    const sendContext = trace.setSpan(context.active(), span);
     const writer = await this.serde.writerFor(topic);
     const messages = records.map((r) => ({
       key: r.key,
       value: this.serde.encodeWith(writer, r.value),
-      headers: injectIntoHeaders(context.active(), { ...r.headers }),
+      headers: injectIntoHeaders(sendContext, { ...r.headers }),
     }));
     this.pending += messages.length;
     try {
@@ -55,8 +68,13 @@ export class KafkaPublisher {
         this.queue.push({ topic, messages, resolve, reject });
         if (!this.flushing) void this.flush();
       });
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
     } finally {
       this.pending -= messages.length;
+      span.end();
     }
   }
 

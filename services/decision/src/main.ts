@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService } from '@claims-mesh/platform';
 import { DecisionModule } from './decision.module';
 import { SERVICE } from './service';

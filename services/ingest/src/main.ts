@@ -1,3 +1,4 @@
+import './tracing';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { bootstrapService } from '@claims-mesh/platform';

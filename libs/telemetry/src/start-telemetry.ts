@@ -1,0 +1,58 @@
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+
+export interface TelemetryOptions {
+  serviceName: string;
+  serviceVersion?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+let sdk: NodeSDK | undefined;
+
+/**
+ * Starts tracing for a service. Must run before NestJS, express, grpc-js or ioredis are
+ * loaded so their instrumentations can patch them: each service's main.ts imports its
+ * tracing file first. Spans go over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT (the stack's
+ * Jaeger by default). OTEL_SDK_DISABLED=true turns it off.
+ *
+ * Kafka spans come from the mesh's own transport (libs/kafka), which follows the messaging
+ * conventions and links batch work; the generic kafkajs instrumentation would double them.
+ */
+export function startTelemetry({ serviceName, serviceVersion = '0.1.0', env = process.env }: TelemetryOptions): void {
+  if (sdk || env.OTEL_SDK_DISABLED === 'true') return;
+  const endpoint = (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318').replace(/\/$/, '');
+  sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: serviceName,
+      [ATTR_SERVICE_VERSION]: serviceVersion,
+      'deployment.environment.name': env.DEPLOYMENT_ENV ?? 'local',
+    }),
+    traceExporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }),
+    instrumentations: [
+      getNodeAutoInstrumentations({
+        '@opentelemetry/instrumentation-kafkajs': { enabled: false },
+        '@opentelemetry/instrumentation-fs': { enabled: false },
+        '@opentelemetry/instrumentation-dns': { enabled: false },
+        '@opentelemetry/instrumentation-net': { enabled: false },
+        // One span per route handler is enough; a span per express middleware is noise.
+        '@opentelemetry/instrumentation-express': { ignoreLayersType: ['middleware' as never, 'request_handler' as never] },
+        '@opentelemetry/instrumentation-http': {
+          // Probes and scrapes would bury the claims' traces.
+          ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
+        },
+      }),
+    ],
+  });
+  sdk.start();
+  const shutdown = () => void sdk?.shutdown().catch(() => undefined);
+  process.once('beforeExit', shutdown);
+}
+
+/** Flushes buffered spans; services call it on shutdown so the last claims' spans are not lost. */
+export async function stopTelemetry(): Promise<void> {
+  await sdk?.shutdown().catch(() => undefined);
+  sdk = undefined;
+}
