@@ -80,6 +80,7 @@ demo: build stack-up topics schemas-check
 	$(SERVICES) up
 	@$(STACK) status
 	@$(SERVICES) status
+	node load-tests/dist/demo/main.js
 
 down:
 	-$(SERVICES) down
