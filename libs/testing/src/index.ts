@@ -4,3 +4,4 @@ export * from './wait-for';
 export * from './sample-records';
 export * from './kafka-helpers';
 export * from './triton-shards';
+export * from './mesh';

@@ -1,6 +1,34 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@claims-mesh/platform';
+import { AuditConfig } from './config';
+import { AuditedRecordsController } from './consumer/audited-records.controller';
+import { LineageRecorder } from './consumer/lineage-recorder';
+import { DecidedClaims } from './decisions/decided-claims';
+import { SubjectErasure } from './erasure/subject-erasure';
+import { DecidedClaimsController } from './http/decided-claims.controller';
+import { LineageController } from './http/lineage.controller';
+import { SubjectsController } from './http/subjects.controller';
+import { LineageKeys } from './lineage/lineage-keys';
+import { LineageReader } from './lineage/lineage-reader';
+import { LineageWriter } from './lineage/lineage-writer';
+import { AuditMetrics } from './metrics/audit-metrics';
 import { SERVICE } from './service';
 
-@Module({ imports: [PlatformModule.forService(SERVICE)] })
+@Module({
+  imports: [PlatformModule.forService(SERVICE)],
+  controllers: [AuditedRecordsController, LineageController, DecidedClaimsController, SubjectsController],
+  providers: [
+    {
+      provide: LineageKeys,
+      inject: [AuditConfig],
+      useFactory: (config: AuditConfig) => new LineageKeys(config.AUDIT_KEY_PREFIX),
+    },
+    AuditMetrics,
+    LineageWriter,
+    LineageReader,
+    LineageRecorder,
+    DecidedClaims,
+    SubjectErasure,
+  ],
+})
 export class AuditModule {}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { AvroSerde, ClaimDecided, ClaimSubmitted } from '@claims-mesh/contracts';
+import { Mesh, sampleClaim, stack, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
+import { Kafka, Partitioners } from 'kafkajs';
+
+// The whole mesh as real processes against the real stack (Kafka, registry, Redis, Triton,
+// Jaeger): what a claim's journey looks like from the outside.
+
+interface Stage {
+  stage: string;
+  eventId: string | null;
+}
+interface Lineage {
+  stages: Stage[];
+  provenance: Record<string, unknown>;
+  finalDecision: { action: string } | null;
+}
+interface JaegerSpan {
+  spanID: string;
+  operationName: string;
+  processID: string;
+  references: { refType: string; spanID: string; traceID: string }[];
+  tags: { key: string; value: unknown }[];
+}
+interface JaegerTrace {
+  traceID: string;
+  spans: JaegerSpan[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+const DECIDED = 'claims.decided.v1';
+
+function claimRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    customerId: `cust-${randomUUID().slice(0, 8)}`,
+    policyId: 'pol-e2e',
+    policyStartDate: '2024-03-01',
+    product: 'phone',
+    amountMinor: 45900,
+    currency: 'EUR',
+    channel: 'WEB',
+    description: 'Screen cracked after a fall.',
+    mediaCount: 2,
+    serialNumber: `SN-${randomUUID().slice(0, 8)}`,
+    region: 'EU-WEST',
+    ...overrides,
+  };
+}
+
+describe('the mesh end to end (all six services, real stack)', () => {
+  let mesh: Mesh;
+  let kafka: Kafka;
+  let decided: TopicReader;
+  const serde = AvroSerde.forRegistry(stack.registryUrl);
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    decided = await TopicReader.start(kafka, DECIDED);
+    mesh = await Mesh.start(13900);
+  });
+
+  afterAll(async () => {
+    await mesh?.stop();
+    await decided?.stop();
+  });
+
+  async function submit(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<string> {
+    const res = await fetch(mesh.service('ingest').url('/v1/claims'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'dev-ingest-key', ...headers },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { claimId: string }).claimId;
+  }
+
+  async function lineageOf(claimId: string): Promise<Lineage | undefined> {
+    const res = await fetch(mesh.service('audit').url(`/v1/lineage/${claimId}`), { headers: { 'x-api-key': 'dev-auditor-key' } });
+    return res.status === 200 ? ((await res.json()) as Lineage) : undefined;
+  }
+
+  async function decisionsOf(claimId: string): Promise<ClaimDecided[]> {
+    const mine = decided.messages.filter((m) => m.key?.toString() === claimId);
+    return Promise.all(mine.map((m) => serde.decode<ClaimDecided>(DECIDED, m.value)));
+  }
+
+  async function completeLineage(claimId: string): Promise<Lineage> {
+    return waitFor(
+      `the complete lineage of ${claimId}`,
+      async () => {
+        const lineage = await lineageOf(claimId);
+        const stages = new Set(lineage?.stages.map((s) => s.stage));
+        return ['submitted', 'enriched', 'scored', 'decided'].every((s) => stages.has(s)) ? lineage : undefined;
+      },
+      60_000,
+      500,
+    );
+  }
+
+  it('gives a claim posted to ingest a complete lineage within seconds', async () => {
+    const claimId = await submit(claimRequest());
+    const lineage = await completeLineage(claimId);
+    expect(lineage.stages.map((s) => s.stage).slice(0, 4)).toEqual(['submitted', 'enriched', 'scored', 'decided']);
+    expect(lineage.provenance).toEqual(
+      expect.objectContaining({
+        featureSetVersion: expect.any(String),
+        model: expect.objectContaining({ name: expect.stringMatching(/^fraud_/) }),
+        shard: expect.any(String),
+        ruleSetVersion: expect.any(String),
+        actionId: expect.any(String),
+      }),
+    );
+  });
+
+  it('makes one decision and one lineage of a claim that arrives twice', async () => {
+    const claim: ClaimSubmitted = sampleClaim({ customerId: `cust-${randomUUID().slice(0, 8)}` });
+    const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const value = await serde.encode('claims.submitted.v1', claim);
+    // An upstream system that retried: the very same event twice on the topic.
+    await producer.send({ topic: 'claims.submitted.v1', acks: -1, messages: [{ key: claim.claimId, value }, { key: claim.claimId, value }] });
+    await producer.disconnect();
+
+    const lineage = await completeLineage(claim.claimId);
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // room for a duplicate to show up
+    const again = (await lineageOf(claim.claimId)) as Lineage;
+    for (const stage of ['submitted', 'enriched', 'scored', 'decided']) {
+      expect(again.stages.filter((s) => s.stage === stage)).toHaveLength(1);
+    }
+    expect(again.stages).toHaveLength(lineage.stages.length);
+    const decisions = await decisionsOf(claim.claimId);
+    expect(new Set(decisions.map((d) => d.actionId)).size).toBe(1);
+  });
+
+  it("shows one claim's whole journey as one Jaeger trace", async () => {
+    const claimId = await submit(claimRequest());
+    await completeLineage(claimId);
+    const tags = encodeURIComponent(JSON.stringify({ 'claim.id': claimId }));
+    const trace = await waitFor(
+      'the trace in Jaeger with every service',
+      async () => {
+        const res = await fetch(`${stack.jaegerQueryUrl}/api/traces?service=decision&tags=${tags}&limit=5`);
+        const { data } = (await res.json()) as { data: JaegerTrace[] };
+        const found = data[0];
+        if (!found) return undefined;
+        const full = (await (await fetch(`${stack.jaegerQueryUrl}/api/traces/${found.traceID}`)).json()) as { data: JaegerTrace[] };
+        const services = new Set(Object.values(full.data[0].processes).map((p) => p.serviceName));
+        return ['ingest', 'feature', 'inference-gateway', 'decision', 'audit'].every((s) => services.has(s)) ? full.data[0] : undefined;
+      },
+      60_000,
+      1000,
+    );
+    const serviceOf = (span: JaegerSpan) => trace.processes[span.processID].serviceName;
+    const ids = new Set(trace.spans.map((s) => s.spanID));
+    // Every span but the root hangs off another span of the same trace (parent or link).
+    const roots = trace.spans.filter((s) => !s.references.some((r) => ids.has(r.spanID)));
+    expect(roots.map(serviceOf)).toEqual(['ingest']);
+    const claimSpans = trace.spans.filter((s) => s.tags.some((t) => t.key === 'claim.id' && t.value === claimId));
+    expect(new Set(claimSpans.map(serviceOf))).toEqual(new Set(['ingest', 'feature', 'inference-gateway', 'decision', 'audit']));
+    expect(trace.spans.some((s) => serviceOf(s) === 'inference-gateway' && /ModelInfer/.test(s.operationName))).toBe(true);
+  });
+});

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { meshTopics } from '@claims-mesh/contracts';
+import { ServiceProcess } from './service-process';
+import { testKafka } from './kafka-helpers';
+
+/** What each service consumes, so a fresh consumer group can start at the end of it. */
+const INPUTS: Record<string, string[]> = {
+  ingest: ['claims.inbound.json.v1'],
+  feature: ['claims.submitted.v1'],
+  'inference-gateway': ['claims.enriched.v1'],
+  decision: ['claims.scored.v1', 'reviews.completed.v1'],
+  'human-task': ['claims.decided.v1'],
+  audit: meshTopics()
+    .filter((t) => t.valueFormat === 'avro' || t.isDeadLetter)
+    .map((t) => t.name),
+};
+
+export const MESH_SERVICES = Object.keys(INPUTS);
+
+/**
+ * Commits the current end of every partition of the topics for the group, so its next
+ * member starts there. One member joins once for all topics: kafkajs' admin.setOffsets and
+ * resetOffsets join the group once per topic, seconds each.
+ */
+export async function startGroupAtEnd(groupId: string, topics: string[]): Promise<void> {
+  const kafka = testKafka('it-group-offsets');
+  const admin = kafka.admin();
+  const consumer = kafka.consumer({ groupId });
+  await Promise.all([admin.connect(), consumer.connect()]);
+  try {
+    const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+    await joined;
+    const ends = await Promise.all(
+      topics.map(async (topic) =>
+        (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ topic, partition, offset: high })),
+      ),
+    );
+    await consumer.commitOffsets(ends.flat());
+  } finally {
+    await Promise.all([consumer.disconnect(), admin.disconnect()]);
+  }
+}
+
+/**
+ * All six services as real processes on test ports (portBase + 1..6), each in a consumer
+ * group of its own that starts at the end of its topics: the test sees only its own claims
+ * flow through, whatever earlier tests left in the topics.
+ */
+export class Mesh {
+  private constructor(readonly services: Map<string, ServiceProcess>) {}
+
+  static async start(portBase: number, env: Record<string, string> = {}): Promise<Mesh> {
+    const services = new Map<string, ServiceProcess>();
+    const run = randomUUID().slice(0, 8);
+    const groups = MESH_SERVICES.map((name) => ({ name, groupId: `${name}-it-${run}` }));
+    await Promise.all(groups.map(({ name, groupId }) => startGroupAtEnd(groupId, INPUTS[name])));
+    for (const [i, { name, groupId }] of groups.entries()) {
+      services.set(name, ServiceProcess.start(name, portBase + i + 1, { KAFKA_GROUP_ID: groupId, ...env }));
+    }
+    const mesh = new Mesh(services);
+    await Promise.all([...services.values()].map((s) => s.listening(60_000)));
+    return mesh;
+  }
+
+  service(name: string): ServiceProcess {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`no service ${name} in the mesh`);
+    return service;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].map((s) => s.stop()));
+  }
+}

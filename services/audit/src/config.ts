@@ -1,0 +1,28 @@
+import { Type } from 'class-transformer';
+import { IsInt, Matches, Max, Min } from 'class-validator';
+import { ServiceConfig } from '@claims-mesh/platform';
+
+export class AuditConfig extends ServiceConfig {
+  /**
+   * Prefix of every Redis key of the lineage index. Tests give each run its own, so their
+   * lists by action and time only ever hold their own claims.
+   */
+  @Matches(/^[A-Za-z0-9._-]+$/, {
+    message: 'AUDIT_KEY_PREFIX may hold letters, digits, ".", "_" and "-" only',
+  })
+  AUDIT_KEY_PREFIX = 'audit';
+
+  /** Page size of GET /v1/claims when the caller gives no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DEFAULT_PAGE_SIZE = 50;
+
+  /** Largest `limit` GET /v1/claims accepts. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MAX_PAGE_SIZE = 500;
+}

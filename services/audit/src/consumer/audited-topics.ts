@@ -1,0 +1,20 @@
+import { meshTopics } from '@claims-mesh/contracts';
+import { isStageTopic } from '../lineage/stages';
+
+const topics = meshTopics();
+
+/** Every Avro topic of libs/contracts/topics.json: each record is a step of its claim. */
+export const STAGE_TOPICS = topics
+  .filter((t) => !t.isDeadLetter && t.valueFormat === 'avro')
+  .map((t) => t.name);
+
+/** Every dead-letter twin of topics.json, the JSON entrance's included. */
+export const DEAD_LETTER_TOPICS = topics.filter((t) => t.isDeadLetter).map((t) => t.name);
+
+// A topic added to topics.json must not go unaudited silently: the service refuses to start.
+const unknown = STAGE_TOPICS.filter((topic) => !isStageTopic(topic));
+if (unknown.length) {
+  throw new Error(
+    `audit has no lineage stage for topic(s) ${unknown.join(', ')} of topics.json: add them to lineage/stages.ts`,
+  );
+}

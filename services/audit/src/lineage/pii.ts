@@ -1,0 +1,76 @@
+import { piiPaths, topicValueSchema, valueSchema } from '@claims-mesh/contracts';
+
+/** What a reader without `audit:pii` sees in place of personal data (also all that is left after an erasure). */
+export const MASK = '***';
+
+/** Original values of the personal fields of one stored object, by dotted path. */
+export type PiiValues = Record<string, unknown>;
+
+/**
+ * Splits an object into what the index may show anyone (every personal field present in it
+ * replaced by MASK) and the personal values themselves, kept apart so that an erasure is
+ * one deletion and a masked read never has to touch them.
+ */
+export function splitPii<T extends object>(
+  value: T,
+  paths: readonly string[],
+): { masked: T; pii: PiiValues | undefined } {
+  const masked = structuredClone(value);
+  const pii: PiiValues = {};
+  for (const path of paths) {
+    const slot = slotOf(masked, path);
+    if (!slot) continue;
+    pii[path] = slot.parent[slot.name];
+    slot.parent[slot.name] = MASK;
+  }
+  return { masked, pii: Object.keys(pii).length ? pii : undefined };
+}
+
+/** The masked object with the kept personal values put back (paths missing from it are ignored). */
+export function revealPii<T extends object>(masked: T, pii: PiiValues): T {
+  const revealed = structuredClone(masked);
+  for (const [path, original] of Object.entries(pii)) {
+    const slot = slotOf(revealed, path);
+    if (slot) slot.parent[slot.name] = original;
+  }
+  return revealed;
+}
+
+const pathsBySchema = new Map<string, readonly string[]>();
+
+/** The fields marked `"pii": true` in a schema of schemas/, read once. */
+function pathsOfSchema(name: string, json: Parameters<typeof piiPaths>[0]): readonly string[] {
+  let paths = pathsBySchema.get(name);
+  if (!paths) {
+    paths = piiPaths(json);
+    pathsBySchema.set(name, paths);
+  }
+  return paths;
+}
+
+/** Personal fields of a topic's records, by the marks in its value schema. */
+export function piiPathsOfTopic(topic: string): readonly string[] {
+  const schema = topicValueSchema(topic);
+  return pathsOfSchema(schema.name, schema.json);
+}
+
+/** Personal fields of a claim as submitted (the `claim` every later record carries has this schema). */
+export function piiPathsOfClaim(): readonly string[] {
+  const schema = valueSchema('ClaimSubmitted');
+  return pathsOfSchema(schema.name, schema.json);
+}
+
+function slotOf(root: object, path: string): { parent: Record<string, unknown>; name: string } | undefined {
+  const names = path.split('.');
+  let parent: unknown = root;
+  for (const name of names.slice(0, -1)) {
+    if (!isObject(parent)) return undefined;
+    parent = parent[name];
+  }
+  const name = names[names.length - 1];
+  return isObject(parent) && Object.hasOwn(parent, name) ? { parent, name } : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
