@@ -25,4 +25,6 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.jest } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // Pages served to browsers (the reviewer page) run as plain scripts with browser globals.
+  { files: ['services/*/public/**/*.js'], languageOptions: { sourceType: 'script', globals: globals.browser } },
 );

@@ -17,6 +17,7 @@ import {
   sampleScored,
   ServiceProcess,
   stack,
+  startGroupAtEnd,
   testKafka,
   TopicReader,
   waitFor,
@@ -35,13 +36,7 @@ export const RULE_SET_VERSION = 'rules.v1';
  */
 export async function freshGroupAtTopicEnds(): Promise<string> {
   const groupId = `decision-it-${randomUUID()}`;
-  const admin = testKafka('it-decision-admin').admin();
-  await admin.connect();
-  try {
-    for (const topic of [SCORED, REVIEWS]) await admin.resetOffsets({ groupId, topic, earliest: false });
-  } finally {
-    await admin.disconnect();
-  }
+  await startGroupAtEnd(groupId, [SCORED, REVIEWS]);
   return groupId;
 }
 

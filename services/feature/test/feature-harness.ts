@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimEnriched, ClaimSubmitted, Topic, WireFormatError } from '@claims-mesh/contracts';
-import { ServiceProcess, stack, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
+import { ServiceProcess, stack, startGroupAtEnd, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
 import { Kafka, Producer } from 'kafkajs';
 
 export const SUBMITTED: Topic = 'claims.submitted.v1';
@@ -19,13 +19,7 @@ export async function startFeatureService(
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
   const groupId = `feature-it-${randomUUID()}`;
-  const admin = testKafka('it-feature-admin').admin();
-  await admin.connect();
-  try {
-    await admin.resetOffsets({ groupId, topic: SUBMITTED, earliest: false });
-  } finally {
-    await admin.disconnect();
-  }
+  await startGroupAtEnd(groupId, [SUBMITTED]);
   const service = ServiceProcess.start('feature', port, { KAFKA_GROUP_ID: groupId, ...env });
   await service.listening();
   return service;

@@ -1,3 +1,4 @@
 import { ServiceSpec } from '@claims-mesh/platform';
+import { HumanTaskConfig } from './config';
 
-export const SERVICE: ServiceSpec = { name: 'human-task', port: 3005, redis: true };
+export const SERVICE: ServiceSpec<HumanTaskConfig> = { name: 'human-task', port: 3005, redis: true, config: HumanTaskConfig };

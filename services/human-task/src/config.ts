@@ -1,0 +1,35 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
+import { ServiceConfig } from '@claims-mesh/platform';
+
+export class HumanTaskConfig extends ServiceConfig {
+  /** A review task is due this many minutes after its REVIEW decision was taken. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SLA_MINUTES = 240;
+
+  /** How long a claim on a task lasts; afterwards any reviewer may claim it again. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LEASE_SECONDS = 300;
+
+  /** Fraud probability from which the model side of a review counts as REJECT (else APPROVE). */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  RECOMMEND_REJECT_AT = 0.5;
+
+  /** A verdict Kafka has not acknowledged for this long is published again (crash or broker outage). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  OUTBOX_RETRY_SECONDS = 60;
+
+  /** Namespace of this service's Redis keys, so two deployments (or a test) can share one Redis. */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 characters of A-Z, a-z, 0-9, ., _ or -' })
+  REDIS_KEY_PREFIX = 'human-task';
+}

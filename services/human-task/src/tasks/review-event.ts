@@ -1,0 +1,24 @@
+import { deterministicUuid, ReviewCompleted, ReviewOutcome } from '@claims-mesh/contracts';
+import type { ReviewTask } from './review-task';
+
+/** eventId of a task's verdict: derived from the task, so any republish carries the same id. */
+export function reviewEventId(taskId: string): string {
+  return deterministicUuid('review-completed', taskId);
+}
+
+/** The reviews.completed.v1 record of a verdict; the decision's stage timestamps carry on. */
+export function reviewCompletedOf(task: ReviewTask, outcome: ReviewOutcome, note: string, reviewerId: string, completedAt: number): ReviewCompleted {
+  const { decision } = task;
+  return {
+    eventId: reviewEventId(task.taskId),
+    claimId: decision.claimId,
+    taskId: task.taskId,
+    actionId: decision.actionId,
+    outcome,
+    reviewerId,
+    note,
+    modelRecommendation: task.modelRecommendation,
+    completedAt,
+    timestamps: { ...decision.timestamps, reviewedAt: completedAt },
+  };
+}
