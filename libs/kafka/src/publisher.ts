@@ -1,6 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AvroSerde } from '@claims-mesh/contracts';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { chunkBySize } from './produce-chunks';
 import { injectIntoHeaders } from './transport/trace-context';
 
 export interface PublishRecord<T = unknown> {
@@ -95,10 +96,8 @@ export class KafkaPublisher {
           const producer = await this.connected();
           const byTopic = new Map<string, Message[]>();
           for (const w of batch) byTopic.set(w.topic, [...(byTopic.get(w.topic) ?? []), ...w.messages]);
-          await producer.sendBatch({
-            acks: -1,
-            topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
-          });
+          const topicMessages = [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
+          for (const chunk of chunkBySize(topicMessages)) await producer.sendBatch({ acks: -1, topicMessages: chunk });
           batch.forEach((w) => w.resolve());
         } catch (error) {
           batch.forEach((w) => w.reject(error as Error));

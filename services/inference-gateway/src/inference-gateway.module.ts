@@ -1,6 +1,27 @@
 import { Module } from '@nestjs/common';
+import { AvroSerde } from '@claims-mesh/contracts';
+import { KafkaPublisher } from '@claims-mesh/kafka';
 import { PlatformModule } from '@claims-mesh/platform';
+import { Kafka } from 'kafkajs';
+import { Batchers } from './batching/batchers';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { ClaimScorer } from './scoring/claim-scorer';
+import { EnrichedClaimsController } from './scoring/enriched-claims.controller';
 import { SERVICE } from './service';
+import { ShadowScorer } from './shadow/shadow-scorer';
+import { TritonHealthController } from './triton/triton-health.controller';
+import { TritonShards } from './triton/triton-shards';
 
-@Module({ imports: [PlatformModule.forService(SERVICE)] })
+@Module({
+  imports: [PlatformModule.forService(SERVICE)],
+  controllers: [EnrichedClaimsController, TritonHealthController],
+  providers: [
+    { provide: KafkaPublisher, inject: [Kafka, AvroSerde], useFactory: (kafka: Kafka, serde: AvroSerde) => new KafkaPublisher(kafka, serde) },
+    GatewayMetrics,
+    TritonShards,
+    Batchers,
+    ClaimScorer,
+    ShadowScorer,
+  ],
+})
 export class InferenceGatewayModule {}

@@ -5,6 +5,7 @@ import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners,
 import { Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { BackoffOptions, DEFAULT_BACKOFF, RetryControl, retryTransient, StoppedError } from './backoff';
+import { chunkBySize } from '../produce-chunks';
 import { deadLetterOf } from './dead-letter';
 import { InFlightGate } from './in-flight-gate';
 import { BatchResult, headersToStrings, InboundRecord, InvalidRecordError, OutboundRecord } from './records';
@@ -351,7 +352,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       const producer = await this.transactionalProducer(topic, partition);
       const transaction = await producer.transaction();
       try {
-        if (topicMessages.length) await transaction.sendBatch({ topicMessages, acks: -1 });
+        for (const chunk of chunkBySize(topicMessages)) await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
         await transaction.sendOffsets({
           consumerGroupId: this.options.groupId,
           topics: [{ topic, partitions: [{ partition, offset }] }],
@@ -362,7 +363,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         throw error;
       }
     } else {
-      if (topicMessages.length) await (this.producer as Producer).sendBatch({ topicMessages, acks: -1 });
+      for (const chunk of chunkBySize(topicMessages)) await (this.producer as Producer).sendBatch({ topicMessages: chunk, acks: -1 });
       await (this.consumer as Consumer).commitOffsets([{ topic, partition, offset }]);
     }
     for (const { topic: name, messages } of topicMessages) this.metrics.recordsOut.inc({ topic: name }, messages.length);

@@ -1,0 +1,61 @@
+export interface AimdOptions {
+  /** Target for the Triton round trip of one batch (the p99 the gateway promises). */
+  sloMs: number;
+  /** The model's max_batch_size: never exceeded. */
+  maxBatchSize: number;
+  /** Where the batch size starts. Default 8 (or maxBatchSize if smaller). */
+  initialBatchSize?: number;
+  /** Added to the batch size after each batch under the SLO. Default 4. */
+  additiveStep?: number;
+  /** Factor the batch size is multiplied by after a batch over the SLO. Default 0.5. */
+  decreaseFactor?: number;
+  /** Longest a request waits for its batch to fill. Default sloMs / 5. */
+  maxFlushDelayMs?: number;
+}
+
+/**
+ * Additive-increase / multiplicative-decrease of the batch size against a latency SLO, as
+ * Clipper does: while batches come back under the SLO the size grows by a step (throughput
+ * grows with batch size), and one batch over it halves the size (latency grows with it too).
+ * The flush delay is the share of the SLO the last batches left unused, so a request waits
+ * for company only while there is room for it.
+ */
+export class AimdController {
+  private size: number;
+  private smoothedLatencyMs = 0;
+  private readonly step: number;
+  private readonly factor: number;
+  private readonly maxDelayMs: number;
+
+  constructor(private readonly options: AimdOptions) {
+    if (options.sloMs <= 0) throw new RangeError(`sloMs must be positive, got ${options.sloMs}`);
+    if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1)
+      throw new RangeError(`maxBatchSize must be a positive integer, got ${options.maxBatchSize}`);
+    this.size = Math.min(options.initialBatchSize ?? 8, options.maxBatchSize);
+    this.step = options.additiveStep ?? 4;
+    this.factor = options.decreaseFactor ?? 0.5;
+    this.maxDelayMs = options.maxFlushDelayMs ?? options.sloMs / 5;
+  }
+
+  /** Most requests the next batch may hold. */
+  get maxBatchSize(): number {
+    return this.size;
+  }
+
+  /** How long a partial batch waits for more requests before it is sent anyway. */
+  get flushDelayMs(): number {
+    const headroom = 1 - this.smoothedLatencyMs / this.options.sloMs;
+    return Math.max(0, Math.min(this.maxDelayMs, this.maxDelayMs * headroom));
+  }
+
+  /** Feeds back the round trip of a batch of `batchSize` requests. */
+  observe(latencyMs: number, batchSize: number): void {
+    this.smoothedLatencyMs = this.smoothedLatencyMs === 0 ? latencyMs : 0.8 * this.smoothedLatencyMs + 0.2 * latencyMs;
+    if (latencyMs > this.options.sloMs) {
+      this.size = Math.max(1, Math.floor(this.size * this.factor));
+    } else if (batchSize >= this.size) {
+      // Only a full batch proves the current size is affordable; a partial one says nothing about a bigger one.
+      this.size = Math.min(this.options.maxBatchSize, this.size + this.step);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { AvroSerde, ClaimEnriched, ClaimScored, Topic, WireFormatError } from '@claims-mesh/contracts';
+import { sampleClaim, sampleEnriched, sampleFeatures, ServiceProcess, stack, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
+import { Producer } from 'kafkajs';
+
+export const ENRICHED: Topic = 'claims.enriched.v1';
+export const SCORED: Topic = 'claims.scored.v1';
+export const SHADOW: Topic = 'claims.scored.shadow.v1';
+
+/**
+ * Runs the built gateway under a fresh consumer group whose offsets start at the end of
+ * claims.enriched.v1, so it scores exactly the claims the test sends.
+ */
+export async function startGateway(port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const groupId = `inference-gateway-it-${randomUUID()}`;
+  const admin = testKafka('it-gateway-admin').admin();
+  await admin.connect();
+  try {
+    await admin.resetOffsets({ groupId, topic: ENRICHED, earliest: false });
+  } finally {
+    await admin.disconnect();
+  }
+  const service = ServiceProcess.start('inference-gateway', port, { KAFKA_GROUP_ID: groupId, ...env });
+  await service.listening();
+  return service;
+}
+
+/**
+ * Enriched claims whose features spread over the range the models were trained on (seeded by
+ * index), so the student's probabilities cover both sides of the uncertain band.
+ */
+export function enrichedClaims(count: number): ClaimEnriched[] {
+  return Array.from({ length: count }, (_, i) => {
+    const risky = i % 3 === 0;
+    const count24h = 1 + (i % 7) * (risky ? 2 : 0);
+    const claim = sampleClaim({ amountMinor: 20_000 + ((i * 7919) % 200_000), mediaCount: i % 4 });
+    const enriched = sampleEnriched(claim);
+    enriched.features = sampleFeatures({
+      customerClaimCount1h: risky ? 1 + (i % 3) : 1,
+      customerClaimCount24h: count24h,
+      customerClaimCount30d: count24h + (i % 5),
+      customerAmount1hMinor: claim.amountMinor,
+      customerAmount24hMinor: claim.amountMinor * count24h,
+      customerAmount30dMinor: claim.amountMinor * (count24h + 1),
+      amountZScore: ((i * 37) % 90) / 10 - 2,
+      daysSincePolicyStart: risky ? (i % 60) - 5 : 30 + ((i * 131) % 1000),
+      descriptionLength: 10 + ((i * 53) % 300),
+      mediaCount: claim.mediaCount,
+      isFirstClaim: i % 4 === 0,
+      serialNumberSeenBefore: i % 17 === 0,
+    });
+    return enriched;
+  });
+}
+
+/** Sends enriched claims as the feature service would, and reads what the gateway publishes. */
+export class GatewayPipe {
+  private readonly decoded = new Map<string, ClaimScored[]>();
+  private read = new Map<TopicReader, number>();
+
+  private constructor(
+    private readonly serde: AvroSerde,
+    private readonly producer: Producer,
+    private readonly readers: Record<'scored' | 'shadow', TopicReader>,
+  ) {}
+
+  static async open(): Promise<GatewayPipe> {
+    const kafka = testKafka('it-gateway');
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    const [scored, shadow] = await Promise.all([TopicReader.start(kafka, SCORED), TopicReader.start(kafka, SHADOW)]);
+    return new GatewayPipe(AvroSerde.forRegistry(stack.registryUrl), producer, { scored, shadow });
+  }
+
+  async send(claims: ClaimEnriched[]): Promise<void> {
+    const messages = await Promise.all(
+      claims.map(async (claim) => ({ key: claim.claimId, value: await this.serde.encode(ENRICHED, claim) })),
+    );
+    await this.producer.send({ topic: ENRICHED, acks: -1, messages });
+  }
+
+  /** Every record of `topic` for the claims, once each claim has at least one. */
+  async scoredOf(claims: ClaimEnriched[], topic: 'scored' | 'shadow' = 'scored', timeoutMs = 60_000): Promise<ClaimScored[][]> {
+    return waitFor(
+      `a ${topic} record for each of ${claims.length} claims`,
+      async () => {
+        const perClaim = await this.recordsOf(claims, topic);
+        return perClaim.every((records) => records.length > 0) ? perClaim : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** What `topic` holds for the claims right now. */
+  async recordsOf(claims: ClaimEnriched[], topic: 'scored' | 'shadow'): Promise<ClaimScored[][]> {
+    await this.decodeNew(topic);
+    return claims.map((claim) => this.decoded.get(`${topic}/${claim.claimId}`) ?? []);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.readers).map((reader) => reader.stop()));
+    await this.producer.disconnect();
+  }
+
+  private async decodeNew(topic: 'scored' | 'shadow'): Promise<void> {
+    const reader = this.readers[topic];
+    const name = topic === 'scored' ? SCORED : SHADOW;
+    let read = this.read.get(reader) ?? 0;
+    while (read < reader.messages.length) {
+      const message = reader.messages[read++];
+      const value = await this.serde.decode<ClaimScored>(name, message.value).catch((error: unknown) => {
+        if (error instanceof WireFormatError) return undefined;
+        throw error;
+      });
+      if (value) {
+        const key = `${topic}/${value.claimId}`;
+        this.decoded.set(key, [...(this.decoded.get(key) ?? []), value]);
+      }
+    }
+    this.read.set(reader, read);
+  }
+}
+
+/** The value of the Prometheus series `name` carrying all of `labels`, or undefined when absent. */
+export async function metricValue(service: ServiceProcess, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const text = await (await fetch(service.url('/metrics'))).text();
+  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}{`) && wanted.every((pair) => l.includes(pair)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
