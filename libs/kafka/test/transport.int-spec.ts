@@ -21,19 +21,19 @@ describe('Kafka transport (real broker and registry)', () => {
   const running: RunningConsumer[] = [];
   const readers: TopicReader[] = [];
 
-  beforeAll(async () => {
+  beforeAll(() => {
     kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
   });
 
   beforeEach(async () => {
+    // A fresh admin and producer per test: kafkajs keeps refreshing metadata of every topic a
+    // client ever touched, and the previous test's topics are deleted.
+    admin = kafka.admin();
+    await admin.connect();
     topics = new ScratchTopics(admin);
     serde = topics.serde();
     input = await topics.create('in');
     output = await topics.create('out');
-    // A fresh producer per test: kafkajs keeps refreshing metadata of every topic it ever
-    // produced to, and the previous test's topics are deleted.
     producer = kafka.producer({ idempotent: true });
     await producer.connect();
   });
@@ -43,9 +43,6 @@ describe('Kafka transport (real broker and registry)', () => {
     await Promise.all(readers.splice(0).map((r) => r.stop()));
     await producer.disconnect();
     await topics.deleteAll();
-  });
-
-  afterAll(async () => {
     await admin.disconnect();
   });
 

@@ -56,8 +56,11 @@ export class Mesh {
     const run = randomUUID().slice(0, 8);
     const groups = MESH_SERVICES.map((name) => ({ name, groupId: `${name}-it-${run}` }));
     await Promise.all(groups.map(({ name, groupId }) => startGroupAtEnd(groupId, INPUTS[name])));
+    const groupOf = (service: string) => groups.find((g) => g.name === service)?.groupId as string;
+    // Ingest's backpressure watches the feature group's lag: this mesh's own feature group.
+    const own: Record<string, Record<string, string>> = { ingest: { DOWNSTREAM_GROUP: groupOf('feature') } };
     for (const [i, { name, groupId }] of groups.entries()) {
-      services.set(name, ServiceProcess.start(name, portBase + i + 1, { KAFKA_GROUP_ID: groupId, ...env }));
+      services.set(name, ServiceProcess.start(name, portBase + i + 1, { KAFKA_GROUP_ID: groupId, ...own[name], ...env }));
     }
     const mesh = new Mesh(services);
     await Promise.all([...services.values()].map((s) => s.listening(60_000)));

@@ -9,7 +9,7 @@ import { chunkBySize } from '../produce-chunks';
 import { deadLetterOf } from './dead-letter';
 import { InFlightGate } from './in-flight-gate';
 import { BatchResult, headersToStrings, InboundRecord, InvalidRecordError, OutboundRecord } from './records';
-import { contextFromHeaders, ensureW3CPropagation, injectIntoHeaders, runInContext, startProcessSpan } from './trace-context';
+import { contextFromHeaders, ensureW3CPropagation, injectIntoHeaders, runInContext, startBatchSpan, startProcessSpan } from './trace-context';
 import { TransportMetrics } from './transport-metrics';
 
 export interface KafkaTransportOptions {
@@ -271,7 +271,24 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       }
     }
     const timer = this.metrics.handlerSeconds.startTimer({ topic: batch.topic });
-    const result = (records.length ? await tryThenRetry(() => this.invoke(handler, records), control) : { outputs: [] }) as BatchResult;
+    const batchSpan = startBatchSpan(
+      { topic: batch.topic, partition: batch.partition, consumerGroup: this.options.groupId },
+      [...spans.values()].map((s) => s.span),
+    );
+    let result: BatchResult;
+    try {
+      result = (
+        records.length
+          ? await tryThenRetry(() => runInContext(batchSpan.ctx, () => this.invoke(handler, records)), control)
+          : { outputs: [] }
+      ) as BatchResult;
+    } catch (error) {
+      markFailed(batchSpan.span, error);
+      batchSpan.span.end();
+      for (const { span } of spans.values()) span.end();
+      throw error;
+    }
+    batchSpan.span.end();
     timer();
     for (const { record, error } of result.rejected ?? []) {
       this.addDeadLetter(progress, batch.topic, batch.partition, messageOf.get(record) as KafkaMessage, error);

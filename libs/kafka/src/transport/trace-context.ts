@@ -75,6 +75,36 @@ export function startProcessSpan(parent: Context, info: ProcessSpanInfo): { span
   return { span, ctx: trace.setSpan(parent, span) };
 }
 
+/**
+ * One span for a whole partition batch handed to a batch handler (e.g. one Triton batch
+ * serving many claims). Parent-child cannot express "one span for many traces", so the
+ * batch span links to every record's span and each record's span links back to it: from a
+ * claim's trace an engineer reaches its batch, and from the batch every claim in it.
+ */
+export function startBatchSpan(
+  info: { topic: string; partition: number; consumerGroup: string },
+  recordSpans: Span[],
+): { span: Span; ctx: Context } {
+  const span = tracer.startSpan(
+    `process batch ${info.topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': info.topic,
+        'messaging.destination.partition.id': String(info.partition),
+        'messaging.consumer.group.name': info.consumerGroup,
+        'messaging.batch.message_count': recordSpans.length,
+      },
+      links: recordSpans.map((s) => ({ context: s.spanContext() })),
+    },
+    ROOT_CONTEXT,
+  );
+  for (const recordSpan of recordSpans) recordSpan.addLink({ context: span.spanContext() });
+  return { span, ctx: trace.setSpan(ROOT_CONTEXT, span) };
+}
+
 export function runInContext<T>(ctx: Context, fn: () => T): T {
   return context.with(ctx, fn);
 }
