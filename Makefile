@@ -23,7 +23,7 @@ STACK := infra/local/stack
 SERVICES := infra/local/services
 RESULTS := results
 
-.PHONY: help install build lint stack-up topics schemas-check browser test demo down status bench-kafka-hop
+.PHONY: help install build lint stack-up topics schemas-check browser test demo down status bench-kafka-hop bench-feature-hop bench-ingest-http
 
 help:
 	@echo "make demo   - install, start the local stack and all six services, show they are ready"
@@ -93,3 +93,11 @@ status:
 # Bare kafkajs relay vs the KafkaTransport hop on the local broker; writes results/bench/kafka-hop.json.
 bench-kafka-hop: build stack-up topics
 	node load-tests/dist/bench/kafka-hop/main.js
+
+# The feature service (Redis feature store) hop vs the bare relay; writes results/bench/feature-hop.json.
+bench-feature-hop: build stack-up topics
+	node load-tests/dist/bench/feature-hop/main.js
+
+# The ingest HTTP path (POST /v1/claims/batch) with the bare relay for reference; writes results/bench/ingest-http.json.
+bench-ingest-http: build stack-up topics
+	node load-tests/dist/bench/ingest-http/main.js

@@ -1,15 +1,20 @@
-import { AvroSerde } from '@claims-mesh/contracts';
+import { AvroSerde, ClaimSubmitted } from '@claims-mesh/contracts';
 import { sampleClaim } from '@claims-mesh/testing';
 import { Admin, Message, Producer } from 'kafkajs';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** ClaimSubmitted records in the Confluent wire format, keyed by claim id like ingest does. */
-async function encodedClaims(serde: AvroSerde, topic: string, count: number): Promise<Message[]> {
+export async function encodedClaims(
+  serde: AvroSerde,
+  topic: string,
+  count: number,
+  nextClaim: () => ClaimSubmitted = () => sampleClaim(),
+): Promise<Message[]> {
   // Registers the schema once; after that encoding is synchronous.
   const writer = await serde.writerFor(topic);
   return Array.from({ length: count }, () => {
-    const claim = sampleClaim();
+    const claim = nextClaim();
     return { key: claim.claimId, value: serde.encodeWith(writer, claim) };
   });
 }
@@ -20,8 +25,9 @@ export async function fillBacklog(
   serde: AvroSerde,
   topic: string,
   count: number,
+  nextClaim?: () => ClaimSubmitted,
 ): Promise<number> {
-  const messages = await encodedClaims(serde, topic, count);
+  const messages = await encodedClaims(serde, topic, count, nextClaim);
   const chunk = 5000;
   for (let i = 0; i < messages.length; i += chunk * 4) {
     // A few chunks in flight at once keep the fill short without piling up memory.
@@ -45,9 +51,10 @@ export async function produceAtRate(
   ratePerSecond: number,
   seconds: number,
   sentAt: Map<string, number>,
+  nextClaim?: () => ClaimSubmitted,
 ): Promise<void> {
   const total = Math.round(ratePerSecond * seconds);
-  const pool = await encodedClaims(serde, topic, total);
+  const pool = await encodedClaims(serde, topic, total, nextClaim);
   const pending = new Set<Promise<unknown>>();
   const start = Date.now();
   let sent = 0;

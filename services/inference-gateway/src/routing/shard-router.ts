@@ -33,6 +33,7 @@ export interface ShardRouterOptions extends BreakerOptions {
  */
 export class ShardRouter<C> {
   readonly shards: RoutedShard<C>[];
+  private rotation = 0;
   private readonly isRequestError: (error: unknown) => boolean;
 
   constructor(
@@ -47,13 +48,16 @@ export class ShardRouter<C> {
   /**
    * The shard for the next call, excluding `tried`: a half-open shard whose probe slot is free
    * first (that call is its probe), else the closed shard with the fewest outstanding calls.
+   * Ties rotate: under light load every shard still gets traffic, so a dead one is noticed.
    */
   pick(tried: ReadonlySet<string> = new Set()): RoutedShard<C> | undefined {
     const candidates = this.shards.filter((shard) => !tried.has(shard.address));
     const probe = candidates.find((shard) => shard.breaker.tryStartProbe());
     if (probe) return probe;
+    const start = this.rotation++ % Math.max(1, candidates.length);
     let best: RoutedShard<C> | undefined;
-    for (const shard of candidates) {
+    for (let i = 0; i < candidates.length; i++) {
+      const shard = candidates[(start + i) % candidates.length];
       if (shard.breaker.isClosed && (!best || shard.outstanding < best.outstanding)) best = shard;
     }
     return best;

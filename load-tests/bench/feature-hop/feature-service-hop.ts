@@ -1,0 +1,111 @@
+import { Topic } from '@claims-mesh/contracts';
+import { ServiceProcess, stack, startGroupAtEnd } from '@claims-mesh/testing';
+import Redis from 'ioredis';
+import { Admin } from 'kafkajs';
+import { log } from '../kafka-hop/variant-run';
+import { cpuProfileEnv } from '../shared/cpu-profile';
+import { metricSums } from '../shared/service-metrics';
+import { HopUnderTest } from './hop-measurement';
+
+/**
+ * The built feature service as a real process (Redis feature store, transactional publish,
+ * tracing on, as deployed) on the mesh's claims.submitted.v1 -> claims.enriched.v1. Its
+ * consumer group is fresh and starts at the end of claims.submitted.v1, and its feature-set
+ * version is unique to the run, so it sees only the bench's claims and keeps its Redis state
+ * under a prefix of its own; both are deleted at the end.
+ */
+export class FeatureServiceHop implements HopUnderTest {
+  readonly name = 'feature';
+  readonly label = 'feature service';
+  readonly input: Topic = 'claims.submitted.v1';
+  readonly output: Topic = 'claims.enriched.v1';
+  private readonly groupId: string;
+  private readonly featureSetVersion: string;
+  private service: ServiceProcess | undefined;
+
+  constructor(
+    private readonly admin: Admin,
+    runId: string,
+    private readonly port: number,
+    /** Where the service writes a CPU profile when it stops; none when undefined. */
+    private readonly profileDir?: string,
+  ) {
+    this.groupId = `bench.${runId}.feature`;
+    this.featureSetVersion = `bench-${runId}`;
+  }
+
+  async start(): Promise<void> {
+    await startGroupAtEnd(this.groupId, [this.input]);
+    this.service = ServiceProcess.start('feature', this.port, {
+      KAFKA_GROUP_ID: this.groupId,
+      FEATURE_SET_VERSION: this.featureSetVersion,
+      ...cpuProfileEnv(this.profileDir),
+    });
+    await this.service.listening(60_000);
+  }
+
+  /** From the transport's batch-size histogram on the service's /metrics. */
+  async batches(): Promise<{ count: number; records: number }> {
+    const sums = await this.metrics(['kafka_consumer_batch_size_count', 'kafka_consumer_batch_size_sum']);
+    return {
+      count: sums.kafka_consumer_batch_size_count ?? 0,
+      records: sums.kafka_consumer_batch_size_sum ?? 0,
+    };
+  }
+
+  /** CPU seconds used so far by the service process and by Redis (all of it: Redis is shared). */
+  async cpuSeconds(): Promise<Record<string, number>> {
+    const [service, redis] = await Promise.all([
+      this.metrics(['process_cpu_seconds_total']),
+      redisCpuSeconds(),
+    ]);
+    return { 'feature service': service.process_cpu_seconds_total ?? NaN, redis };
+  }
+
+  private async metrics(names: string[]): Promise<Record<string, number>> {
+    return this.service ? metricSums(this.service.url('/metrics'), names) : {};
+  }
+
+  logs(): string {
+    return this.service?.logs ?? '';
+  }
+
+  async stop(): Promise<void> {
+    await this.service?.stop();
+    await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
+    const deleted = await deleteKeys(`features:${this.featureSetVersion}:*`);
+    log(
+      `${this.label}: stopped; deleted group ${this.groupId} and ${deleted} Redis keys of feature set ${this.featureSetVersion}`,
+    );
+  }
+}
+
+async function redisCpuSeconds(): Promise<number> {
+  const redis = new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const info = await redis.info('cpu');
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  } catch {
+    return NaN;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function deleteKeys(pattern: string): Promise<number> {
+  const redis = new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let deleted = 0;
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: pattern, count: 1000 }) as AsyncIterable<string[]>) {
+      if (keys.length) deleted += await redis.unlink(...keys);
+    }
+  } catch (error) {
+    console.warn(`could not delete Redis keys ${pattern}: ${(error as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
