@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimDecided, ClaimSubmitted } from '@claims-mesh/contracts';
 import { Mesh, sampleClaim, stack, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, Partitioners } from 'kafkajs';
+import { chromium, Page } from 'playwright-core';
 
 // The whole mesh as real processes against the real stack (Kafka, registry, Redis, Triton,
 // Jaeger): what a claim's journey looks like from the outside.
@@ -29,6 +33,15 @@ interface JaegerTrace {
 }
 
 const DECIDED = 'claims.decided.v1';
+
+/** Presses Tab until `selector` has the focus: the reviewer page is worked by keyboard alone. */
+async function keyboardTo(page: Page, selector: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
 
 function claimRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -130,6 +143,53 @@ describe('the mesh end to end (all six services, real stack)', () => {
     expect(again.stages).toHaveLength(lineage.stages.length);
     const decisions = await decisionsOf(claim.claimId);
     expect(new Set(decisions.map((d) => d.actionId)).size).toBe(1);
+  });
+
+  it("puts a reviewer's verdict, given on the reviewer page in Chromium, into the claim's lineage", async () => {
+    expect(existsSync('/usr/bin/chromium')).toBe(true); // `make test` installs Debian's chromium
+    // Over the rules' automatic limit for EUR: the rule set sends it to review.
+    const claimId = await submit(claimRequest({ amountMinor: 650_000, mediaCount: 3 }));
+    const reviewDecision = await waitFor('the REVIEW decision', async () => {
+      const decisions = await decisionsOf(claimId);
+      return decisions.find((d) => d.action === 'REVIEW');
+    });
+    const profile = mkdtempSync(join(tmpdir(), 'mesh-reviewer-'));
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(mesh.service('human-task').url('/'));
+      await keyboardTo(page, '#api-key');
+      await page.keyboard.type('dev-reviewer-key');
+      await page.keyboard.press('Enter');
+      const task = `.open-task[data-task-id="${reviewDecision.actionId}"]`;
+      await page.locator(task).waitFor({ timeout: 30_000 });
+      await keyboardTo(page, task);
+      await page.keyboard.press('Enter');
+      await keyboardTo(page, '#claim');
+      await page.keyboard.press('Enter');
+      await page.locator('#review-form').waitFor();
+      await keyboardTo(page, '#note');
+      await page.keyboard.type('Invoice checked with the retailer.');
+      await keyboardTo(page, '#reject');
+      await page.keyboard.press('Space');
+      await page.locator('#notice', { hasText: 'Rejected claim' }).waitFor();
+    } finally {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+
+    const lineage = await waitFor('the reviewed lineage', async () => {
+      const found = await lineageOf(claimId);
+      return found?.finalDecision && found.stages.some((s) => s.stage === 'reviewed') ? found : undefined;
+    });
+    expect(lineage.provenance.reviewerOutcome).toBe('REJECT');
+    expect(lineage.finalDecision?.action).toBe('REJECT');
+    const final = (await decisionsOf(claimId)).find((d) => d.final);
+    expect(final).toEqual(expect.objectContaining({ action: 'REJECT', reviewerOverrode: expect.any(Boolean) }));
   });
 
   it("shows one claim's whole journey as one Jaeger trace", async () => {

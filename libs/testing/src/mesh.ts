@@ -57,8 +57,12 @@ export class Mesh {
     const groups = MESH_SERVICES.map((name) => ({ name, groupId: `${name}-it-${run}` }));
     await Promise.all(groups.map(({ name, groupId }) => startGroupAtEnd(groupId, INPUTS[name])));
     const groupOf = (service: string) => groups.find((g) => g.name === service)?.groupId as string;
-    // Ingest's backpressure watches the feature group's lag: this mesh's own feature group.
-    const own: Record<string, Record<string, string>> = { ingest: { DOWNSTREAM_GROUP: groupOf('feature') } };
+    // Ingest's backpressure watches this mesh's own feature group; the review queue has its own
+    // Redis keys, so the reviewer page shows this mesh's tasks only.
+    const own: Record<string, Record<string, string>> = {
+      ingest: { DOWNSTREAM_GROUP: groupOf('feature') },
+      'human-task': { REDIS_KEY_PREFIX: `human-task-it-${run}` },
+    };
     for (const [i, { name, groupId }] of groups.entries()) {
       services.set(name, ServiceProcess.start(name, portBase + i + 1, { KAFKA_GROUP_ID: groupId, ...own[name], ...env }));
     }
