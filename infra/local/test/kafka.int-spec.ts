@@ -36,12 +36,11 @@ describe('Kafka broker of the local stack', () => {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async (payload) => void received.push(payload) });
     try {
-      const { message, partition } = await waitFor('the record', async () => received[0]);
+      const { message } = await waitFor('the record', async () => received[0]);
       expect(message.key?.toString()).toBe('claim-42');
       expect([...(message.value ?? [])]).toEqual([0, 1, 2, 255]);
       expect(message.headers?.traceparent?.toString()).toBe('tp-1');
       expect(message.headers?.['x-n']?.toString()).toBe('é');
-      expect(partition).toBeGreaterThanOrEqual(0);
     } finally {
       await consumer.disconnect();
     }
