@@ -147,12 +147,17 @@ describe('the mesh end to end (all six services, real stack)', () => {
 
   it("puts a reviewer's verdict, given on the reviewer page in Chromium, into the claim's lineage", async () => {
     expect(existsSync('/usr/bin/chromium')).toBe(true); // `make test` installs Debian's chromium
-    // Over the rules' automatic limit for EUR: the rule set sends it to review.
-    const claimId = await submit(claimRequest({ amountMinor: 650_000, mediaCount: 3 }));
-    const reviewDecision = await waitFor('the REVIEW decision', async () => {
+    // A serial number claimed before: the rule set sends the second claim to review.
+    const serialNumber = `SN-${randomUUID().slice(0, 8)}`;
+    const earlier = await submit(claimRequest({ serialNumber }));
+    await waitFor('the earlier claim decided', async () => ((await decisionsOf(earlier)).length ? true : undefined), 60_000);
+    const claimId = await submit(claimRequest({ serialNumber }));
+    const [firstDecision] = await waitFor('the decision', async () => {
       const decisions = await decisionsOf(claimId);
-      return decisions.find((d) => d.action === 'REVIEW');
-    });
+      return decisions.length ? decisions : undefined;
+    }, 60_000);
+    expect([firstDecision.action, firstDecision.reasonCodes]).toEqual(['REVIEW', expect.arrayContaining(['SERIAL_SEEN_BEFORE'])]);
+    const reviewDecision = firstDecision;
     const profile = mkdtempSync(join(tmpdir(), 'mesh-reviewer-'));
     const browser = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
