@@ -6,3 +6,4 @@ export * from './redis/redis.module';
 export * from './service-name';
 export * from './auth/api-key.guard';
 export * from './auth/api-keys';
+export * from './http/request-validation';

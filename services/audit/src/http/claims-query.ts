@@ -1,7 +1,7 @@
 import { ActionSymbols, type Action } from '@claims-mesh/contracts';
 import { DecidedClaimsQuery } from '../decisions/decided-claims';
 import { decodeCursor } from './list-cursor';
-import { FieldProblem } from './query-problems';
+import { FieldProblem } from '@claims-mesh/platform';
 
 const KNOWN = ['action', 'from', 'to', 'limit', 'cursor'];
 const EPOCH_MS = /^\d{1,15}$/;

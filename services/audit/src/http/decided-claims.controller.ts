@@ -1,10 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { RequiresScope } from '@claims-mesh/platform';
+import { badRequest, RequiresScope } from '@claims-mesh/platform';
 import { AuditConfig } from '../config';
 import { DecidedClaim, DecidedClaims } from '../decisions/decided-claims';
 import { parseClaimsQuery } from './claims-query';
 import { encodeCursor } from './list-cursor';
-import { invalidQuery } from './query-problems';
 import { SCOPES } from './scopes';
 
 @Controller('v1/claims')
@@ -27,7 +26,7 @@ export class DecidedClaimsController {
       defaultLimit: this.config.DEFAULT_PAGE_SIZE,
       maxLimit: this.config.MAX_PAGE_SIZE,
     });
-    if (!parsed.ok) throw invalidQuery(parsed.problems);
+    if (!parsed.ok) throw badRequest(parsed.problems, 'invalid_query');
     const page = await this.decided.list(parsed.value);
     return { claims: page.claims, nextCursor: page.next ? encodeCursor(page.next) : null };
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { dueByBound, taskIdOfMember } from './queue-order';
 import { isOverdue, ReviewTask, statusOf } from './review-task';
-import { ListTasksQuery, validationFailed } from './task-requests';
+import { badRequest } from '@claims-mesh/platform';
+import { ListTasksQuery } from './task-requests';
 import { TaskIndex, TaskStore } from './task-store';
 import { toView, TaskView } from './task-view';
 
@@ -69,7 +70,7 @@ function cursorOf(member: string): string {
 function memberOf(cursor: string): string {
   const member = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^[0-9]+:([0-9]+:)?[0-9a-f-]{36}$/i.test(member)) {
-    throw validationFailed([{ field: 'cursor', problem: 'cursor must be a nextCursor value from an earlier page' }]);
+    throw badRequest([{ field: 'cursor', problem: 'cursor must be a nextCursor value from an earlier page' }]);
   }
   return member;
 }

@@ -1,7 +1,7 @@
-import { BadRequestException } from '@nestjs/common';
-import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, validateSync, ValidationError } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ReviewOutcome, ReviewOutcomeSymbols } from '@claims-mesh/contracts';
+import { badRequest, validateAs } from '@claims-mesh/platform';
 
 export const LIST_STATUSES = ['open', 'claimed', 'completed'] as const;
 export const MAX_NOTE_LENGTH = 2000;
@@ -44,34 +44,9 @@ export class CompleteTaskRequest {
   note!: string;
 }
 
-export interface FieldProblem {
-  field: string;
-  problem: string;
-}
-
-/** The request part as `cls`, or a 400 `{ error, message, fields }` naming every bad field; unknown fields are refused. */
+/** The request part as `cls`, or a 400 `{ error, message, fields }` naming every bad field. */
 export function validRequest<T extends object>(cls: new () => T, input: unknown, part: 'body' | 'query' | 'path'): T {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw validationFailed([{ field: `(${part})`, problem: 'must be a JSON object' }]);
-  }
-  const value = plainToInstance(cls, input);
-  const problems = validateSync(value, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true }).flatMap(problemsOf);
-  for (const [field, v] of Object.entries(value)) {
-    // A lone UTF-16 surrogate would be silently replaced when the verdict is encoded.
-    if (typeof v === 'string' && !v.isWellFormed()) problems.push({ field, problem: `${field} contains malformed Unicode` });
-  }
-  if (problems.length) throw validationFailed(problems);
-  return value;
-}
-
-function problemsOf(error: ValidationError): FieldProblem[] {
-  return Object.values(error.constraints ?? {}).map((problem) => ({
-    field: error.property,
-    problem: problem.replace(/^property (\S+) should not exist$/, '$1 is not a known field'),
-  }));
-}
-
-export function validationFailed(problems: FieldProblem[]): BadRequestException {
-  const message = problems.map((p) => p.problem).join('; ');
-  return new BadRequestException({ error: 'validation_failed', message, fields: problems });
+  const validated = validateAs(cls, input, `(${part})`);
+  if (!validated.ok) throw badRequest(validated.problems);
+  return validated.value;
 }

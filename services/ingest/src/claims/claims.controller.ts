@@ -1,13 +1,13 @@
-import { BadRequestException, Body, Controller, Headers, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AuthenticatedRequest, RequiresScope } from '@claims-mesh/platform';
+import { AuthenticatedRequest, badRequest, RequiresScope } from '@claims-mesh/platform';
 import type { Response } from 'express';
 import { BackpressureService } from '../backpressure/backpressure.service';
 import { IngestConfig } from '../config';
 import { ClaimIds } from './claim-factory';
 import { ClaimIntakeService } from './claim-intake.service';
 import { ClaimAcceptedDto, ClaimBatchRequestDto, ClaimRequestDto } from './claim-request.dto';
-import { FieldProblem, validateClaim, validateClaimBatch } from './claim-validation';
+import { validateClaim, validateClaimBatch } from './claim-validation';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
@@ -36,7 +36,7 @@ export class ClaimsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<ClaimIds> {
     const claim = validateClaim(body);
-    if (!claim.ok) throw invalid(claim.problems);
+    if (!claim.ok) throw badRequest(claim.problems);
     this.refuseIfOverloaded(1, res);
     const [ids] = await this.intake.submit([claim.value], checkedKey(idempotencyKey), submitter(req));
     return ids;
@@ -54,7 +54,7 @@ export class ClaimsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ claims: ClaimIds[] }> {
     const batch = validateClaimBatch(body, this.config.MAX_BATCH_SIZE);
-    if (!batch.ok) throw invalid(batch.problems);
+    if (!batch.ok) throw badRequest(batch.problems);
     this.refuseIfOverloaded(batch.value.claims.length, res);
     return { claims: await this.intake.submit(batch.value.claims, checkedKey(idempotencyKey), submitter(req)) };
   }
@@ -67,14 +67,10 @@ export class ClaimsController {
   }
 }
 
-function invalid(problems: FieldProblem[]): BadRequestException {
-  return new BadRequestException({ error: 'validation_failed', message: `${problems.length} invalid field(s)`, fields: problems });
-}
-
 function checkedKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {
-    throw invalid([{ field: 'Idempotency-Key', problem: 'must be 1-128 printable ASCII characters' }]);
+    throw badRequest([{ field: 'Idempotency-Key', problem: 'must be 1-128 printable ASCII characters' }]);
   }
   return key;
 }
