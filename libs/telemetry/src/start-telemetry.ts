@@ -2,6 +2,7 @@ import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentation
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
 export interface TelemetryOptions {
@@ -21,7 +22,11 @@ let sdk: NodeSDK | undefined;
  * Kafka spans come from the mesh's own transport (libs/kafka), which follows the messaging
  * conventions and links batch work; the generic kafkajs instrumentation would double them.
  */
-export function startTelemetry({ serviceName, serviceVersion = '0.1.0', env = process.env }: TelemetryOptions): void {
+export function startTelemetry({
+  serviceName,
+  serviceVersion = '0.1.0',
+  env = process.env,
+}: TelemetryOptions): void {
   if (sdk || env.OTEL_SDK_DISABLED === 'true') return;
   const endpoint = (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318').replace(/\/$/, '');
   sdk = new NodeSDK({
@@ -30,7 +35,17 @@ export function startTelemetry({ serviceName, serviceVersion = '0.1.0', env = pr
       [ATTR_SERVICE_VERSION]: serviceVersion,
       'deployment.environment.name': env.DEPLOYMENT_ENV ?? 'local',
     }),
-    traceExporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }),
+    spanProcessors: [
+      // The SDK's defaults (2,048 queued, 512 per export, every 5 s) drop spans once a service
+      // handles a few thousand claims a second; a bigger queue exported in bigger, more
+      // frequent batches keeps every claim's trace whole. OTEL_BSP_* still override these.
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }),
+        maxQueueSize: numberFrom(env.OTEL_BSP_MAX_QUEUE_SIZE, 65_536),
+        maxExportBatchSize: numberFrom(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 4_096),
+        scheduledDelayMillis: numberFrom(env.OTEL_BSP_SCHEDULE_DELAY, 1_000),
+      }),
+    ],
     instrumentations: [
       getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-kafkajs': { enabled: false },
@@ -38,7 +53,9 @@ export function startTelemetry({ serviceName, serviceVersion = '0.1.0', env = pr
         '@opentelemetry/instrumentation-dns': { enabled: false },
         '@opentelemetry/instrumentation-net': { enabled: false },
         // One span per route handler is enough; a span per express middleware is noise.
-        '@opentelemetry/instrumentation-express': { ignoreLayersType: ['middleware' as never, 'request_handler' as never] },
+        '@opentelemetry/instrumentation-express': {
+          ignoreLayersType: ['middleware' as never, 'request_handler' as never],
+        },
         '@opentelemetry/instrumentation-http': {
           // Probes and scrapes would bury the claims' traces.
           ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
@@ -49,6 +66,11 @@ export function startTelemetry({ serviceName, serviceVersion = '0.1.0', env = pr
   sdk.start();
   const shutdown = () => void sdk?.shutdown().catch(() => undefined);
   process.once('beforeExit', shutdown);
+}
+
+function numberFrom(value: string | undefined, fallback: number): number {
+  const parsed = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
 }
 
 /** Flushes buffered spans; services call it on shutdown so the last claims' spans are not lost. */

@@ -15,8 +15,8 @@ import { HopUnderTest } from './hop-measurement';
  * under a prefix of its own; both are deleted at the end.
  */
 export class FeatureServiceHop implements HopUnderTest {
-  readonly name = 'feature';
-  readonly label = 'feature service';
+  readonly name: string;
+  readonly label: string;
   readonly input: Topic = 'claims.submitted.v1';
   readonly output: Topic = 'claims.enriched.v1';
   private readonly groupId: string;
@@ -29,9 +29,18 @@ export class FeatureServiceHop implements HopUnderTest {
     private readonly port: number,
     /** Where the service writes a CPU profile when it stops; none when undefined. */
     private readonly profileDir?: string,
+    /**
+     * The share of claims whose traces are kept (OpenTelemetry's parent-based ratio sampler);
+     * 1, every claim traced, is how the mesh runs by default.
+     */
+    private readonly traceSampleRatio = 1,
   ) {
-    this.groupId = `bench.${runId}.feature`;
-    this.featureSetVersion = `bench-${runId}`;
+    const variant = traceSampleRatio < 1 ? `sampled-${traceSampleRatio}` : 'all-traced';
+    this.name = traceSampleRatio < 1 ? `feature-sampled` : 'feature';
+    this.label =
+      traceSampleRatio < 1 ? `feature service, ${traceSampleRatio * 100}% traced` : 'feature service';
+    this.groupId = `bench.${runId}.feature.${variant}`;
+    this.featureSetVersion = `bench-${runId}-${variant}`;
   }
 
   async start(): Promise<void> {
@@ -39,6 +48,12 @@ export class FeatureServiceHop implements HopUnderTest {
     this.service = ServiceProcess.start('feature', this.port, {
       KAFKA_GROUP_ID: this.groupId,
       FEATURE_SET_VERSION: this.featureSetVersion,
+      ...(this.traceSampleRatio < 1
+        ? {
+            OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+            OTEL_TRACES_SAMPLER_ARG: String(this.traceSampleRatio),
+          }
+        : {}),
       ...cpuProfileEnv(this.profileDir),
     });
     await this.service.listening(60_000);

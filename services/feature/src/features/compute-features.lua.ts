@@ -37,30 +37,43 @@ local history_ttl = ARGV[9]
 local function int(n) return string.format('%d', n) end
 local function float(n) return string.format('%.17g', n) end
 
--- Velocity windows over the customer's recent claims, this one included.
+-- Velocity windows over the customer's recent claims, this one included. Claims that fell
+-- out of the 30-day window are skipped while counting and trimmed only when there are
+-- some: every write in a script is also appended to the AOF, so writes are what cost.
 redis.call('ZADD', KEYS[2], int(at), event_id .. ':' .. int(amount))
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', int(at - WINDOW_30D))
 redis.call('PEXPIRE', KEYS[2], int(WINDOW_30D + DAY))
 local count_1h, count_24h, count_30d = 0, 0, 0
 local amount_1h, amount_24h, amount_30d = 0, 0, 0
-local recent = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. int(at - WINDOW_30D), int(at), 'WITHSCORES')
+local stale = 0
+local recent = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
 for i = 1, #recent, 2 do
-  local claimed = tonumber(string.match(recent[i], ':(%d+)$'))
   local submitted_at = tonumber(recent[i + 1])
-  count_30d, amount_30d = count_30d + 1, amount_30d + claimed
-  if submitted_at > at - DAY then
-    count_24h, amount_24h = count_24h + 1, amount_24h + claimed
+  if submitted_at <= at - WINDOW_30D then
+    stale = stale + 1
+  elseif submitted_at <= at then
+    local claimed = tonumber(string.match(recent[i], ':(%d+)$'))
+    count_30d, amount_30d = count_30d + 1, amount_30d + claimed
+    if submitted_at > at - DAY then
+      count_24h, amount_24h = count_24h + 1, amount_24h + claimed
+    end
+    if submitted_at > at - HOUR then
+      count_1h, amount_1h = count_1h + 1, amount_1h + claimed
+    end
   end
-  if submitted_at > at - HOUR then
-    count_1h, amount_1h = count_1h + 1, amount_1h + claimed
-  end
+end
+if stale > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', int(at - WINDOW_30D))
 end
 
 -- Lifetime facts: has the customer claimed before, has anyone claimed this serial before.
-local customer_claims = redis.call('INCR', KEYS[3])
-redis.call('PEXPIRE', KEYS[3], history_ttl)
-local serial_claims = redis.call('INCR', KEYS[4])
-redis.call('PEXPIRE', KEYS[4], history_ttl)
+-- GET then SET with PX is one write where INCR then PEXPIRE would be two.
+local function count_and_touch(key)
+  local n = (tonumber(redis.call('GET', key)) or 0) + 1
+  redis.call('SET', key, int(n), 'PX', history_ttl)
+  return n
+end
+local customer_claims = count_and_touch(KEYS[3])
+local serial_claims = count_and_touch(KEYS[4])
 
 -- Z-score against the product's claims before this one, then Welford's update.
 local stats = redis.call('HMGET', KEYS[5], 'n', 'mean', 'm2')
