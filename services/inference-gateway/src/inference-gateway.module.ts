@@ -9,16 +9,17 @@ import { ClaimScorer } from './scoring/claim-scorer';
 import { EnrichedClaimsController } from './scoring/enriched-claims.controller';
 import { SERVICE } from './service';
 import { ShadowScorer } from './shadow/shadow-scorer';
-import { TritonHealthController } from './triton/triton-health.controller';
+import { TritonReadiness } from './triton/triton-readiness';
 import { TritonShards } from './triton/triton-shards';
 
 @Module({
   imports: [PlatformModule.forService(SERVICE)],
-  controllers: [EnrichedClaimsController, TritonHealthController],
+  controllers: [EnrichedClaimsController],
   providers: [
     { provide: KafkaPublisher, inject: [Kafka, AvroSerde], useFactory: (kafka: Kafka, serde: AvroSerde) => new KafkaPublisher(kafka, serde) },
     GatewayMetrics,
     TritonShards,
+    TritonReadiness,
     Batchers,
     ClaimScorer,
     ShadowScorer,

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimEnriched, ClaimScored, Topic, WireFormatError } from '@claims-mesh/contracts';
-import { sampleClaim, sampleEnriched, sampleFeatures, ServiceProcess, stack, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
+import {
+  sampleClaim,
+  sampleEnriched,
+  sampleFeatures,
+  ServiceProcess,
+  stack,
+  startGroupAtEnd,
+  testKafka,
+  TopicTail,
+  waitFor,
+} from '@claims-mesh/testing';
 import { Producer } from 'kafkajs';
 
 export const ENRICHED: Topic = 'claims.enriched.v1';
@@ -13,13 +23,7 @@ export const SHADOW: Topic = 'claims.scored.shadow.v1';
  */
 export async function startGateway(port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const groupId = `inference-gateway-it-${randomUUID()}`;
-  const admin = testKafka('it-gateway-admin').admin();
-  await admin.connect();
-  try {
-    await admin.resetOffsets({ groupId, topic: ENRICHED, earliest: false });
-  } finally {
-    await admin.disconnect();
-  }
+  await startGroupAtEnd(groupId, [ENRICHED]);
   const service = ServiceProcess.start('inference-gateway', port, { KAFKA_GROUP_ID: groupId, ...env });
   await service.listening();
   return service;
@@ -53,23 +57,26 @@ export function enrichedClaims(count: number): ClaimEnriched[] {
   });
 }
 
-/** Sends enriched claims as the feature service would, and reads what the gateway publishes. */
+/**
+ * Sends enriched claims as the feature service would, and reads what the gateway publishes
+ * from the topics' end at open (the shared topics hold every earlier run's records).
+ */
 export class GatewayPipe {
   private readonly decoded = new Map<string, ClaimScored[]>();
-  private read = new Map<TopicReader, number>();
+  private read = 0;
 
   private constructor(
     private readonly serde: AvroSerde,
     private readonly producer: Producer,
-    private readonly readers: Record<'scored' | 'shadow', TopicReader>,
+    private readonly tail: TopicTail,
   ) {}
 
   static async open(): Promise<GatewayPipe> {
     const kafka = testKafka('it-gateway');
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
-    const [scored, shadow] = await Promise.all([TopicReader.start(kafka, SCORED), TopicReader.start(kafka, SHADOW)]);
-    return new GatewayPipe(AvroSerde.forRegistry(stack.registryUrl), producer, { scored, shadow });
+    const tail = await TopicTail.start(kafka, [SCORED, SHADOW]);
+    return new GatewayPipe(AvroSerde.forRegistry(stack.registryUrl), producer, tail);
   }
 
   async send(claims: ClaimEnriched[]): Promise<void> {
@@ -93,31 +100,27 @@ export class GatewayPipe {
 
   /** What `topic` holds for the claims right now. */
   async recordsOf(claims: ClaimEnriched[], topic: 'scored' | 'shadow'): Promise<ClaimScored[][]> {
-    await this.decodeNew(topic);
+    await this.decodeNew();
     return claims.map((claim) => this.decoded.get(`${topic}/${claim.claimId}`) ?? []);
   }
 
   async close(): Promise<void> {
-    await Promise.all(Object.values(this.readers).map((reader) => reader.stop()));
+    await this.tail.stop();
     await this.producer.disconnect();
   }
 
-  private async decodeNew(topic: 'scored' | 'shadow'): Promise<void> {
-    const reader = this.readers[topic];
-    const name = topic === 'scored' ? SCORED : SHADOW;
-    let read = this.read.get(reader) ?? 0;
-    while (read < reader.messages.length) {
-      const message = reader.messages[read++];
-      const value = await this.serde.decode<ClaimScored>(name, message.value).catch((error: unknown) => {
+  private async decodeNew(): Promise<void> {
+    while (this.read < this.tail.records.length) {
+      const { topic: name, message } = this.tail.records[this.read++];
+      const value = await this.serde.decode<ClaimScored>(name as Topic, message.value).catch((error: unknown) => {
         if (error instanceof WireFormatError) return undefined;
         throw error;
       });
       if (value) {
-        const key = `${topic}/${value.claimId}`;
+        const key = `${name === SCORED ? 'scored' : 'shadow'}/${value.claimId}`;
         this.decoded.set(key, [...(this.decoded.get(key) ?? []), value]);
       }
     }
-    this.read.set(reader, read);
   }
 }
 

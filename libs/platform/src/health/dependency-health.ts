@@ -3,6 +3,7 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import { KafkaHealthProbe } from '@claims-mesh/kafka';
 import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
+import { ReadinessCheck } from './readiness-checks';
 
 /** Terminus indicators for the connections a service depends on. */
 @Injectable()
@@ -34,6 +35,17 @@ export class DependencyHealth {
       return check.up();
     } catch (error) {
       return check.down({ message: `${(error as Error).message} (connection ${this.redis.status})` });
+    }
+  }
+
+  /** A check the service registered (see ReadinessChecks), as a Terminus indicator under its name. */
+  async contributed(readiness: ReadinessCheck): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check(readiness.name);
+    try {
+      const { ready, details = {} } = await readiness.check();
+      return ready ? check.up(details) : check.down(details);
+    } catch (error) {
+      return check.down({ message: (error as Error).message });
     }
   }
 }

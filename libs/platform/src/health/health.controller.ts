@@ -1,12 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { DependencyHealth } from './dependency-health';
+import { ReadinessChecks } from './readiness-checks';
 
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly dependencies: DependencyHealth,
+    private readonly readiness: ReadinessChecks,
   ) {}
 
   /** The process is up and its event loop answers; never depends on other servers. */
@@ -16,12 +18,16 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Ready to do work: 200 only while Kafka (and Redis, for services that use it) answer; else 503. */
+  /**
+   * Ready to do work: 200 only while Kafka (and Redis, for services that use it) answer and
+   * every check the service registered in ReadinessChecks passes; else 503 naming what is down.
+   */
   @Get('ready')
   @HealthCheck()
   ready() {
     const checks = [() => this.dependencies.kafka()];
     if (this.dependencies.usesRedis) checks.push(() => this.dependencies.redisPing());
+    for (const check of this.readiness.all) checks.push(() => this.dependencies.contributed(check));
     return this.health.check(checks);
   }
 }

@@ -42,6 +42,25 @@ describe('AdaptiveBatcher', () => {
     expect(batcher.queued).toBe(1);
   });
 
+  it('works off a backlog oldest first, a full batch at a time', async () => {
+    const { calls, execute } = deferredExecutor();
+    const batcher = new AdaptiveBatcher(
+      execute,
+      new AimdController({ sloMs: 1000, maxBatchSize: 3, initialBatchSize: 3, maxFlushDelayMs: 10 }),
+      { featureCount: FEATURES, maxConcurrentBatches: 1 },
+    );
+    const scores = batcher.scoreAll(Array.from({ length: 10 }, (_, i) => row(i)));
+    for (let round = 0; round < 3; round++) {
+      calls[round].release();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await new Promise((r) => setTimeout(r, 25)); // the last, partial batch waits out the flush delay
+    expect(calls.map((c) => c.batchSize)).toEqual([3, 3, 3, 1]);
+    calls[3].release();
+    expect((await scores).map((s) => s.value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(batcher.queued).toBe(0);
+  });
+
   it('sends a partial batch once its oldest request has waited the flush delay', async () => {
     const { calls, execute } = deferredExecutor();
     const batcher = new AdaptiveBatcher(

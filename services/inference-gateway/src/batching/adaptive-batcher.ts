@@ -49,7 +49,9 @@ interface Waiting {
  * has waited the controller's flush delay; each batch's latency feeds the controller back.
  */
 export class AdaptiveBatcher {
+  /** Waiting requests from `head` on, oldest first; batches are taken by moving `head`, not by shifting the array. */
   private queue: Waiting[] = [];
+  private head = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly maxConcurrent: number;
@@ -66,7 +68,7 @@ export class AdaptiveBatcher {
 
   /** Requests waiting for a batch. */
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   score(row: Float32Array): Promise<BatchedScore> {
@@ -83,16 +85,32 @@ export class AdaptiveBatcher {
   }
 
   private pump(): void {
-    while (this.inFlight < this.maxConcurrent && this.queue.length > 0) {
+    while (this.inFlight < this.maxConcurrent && this.queued > 0) {
       const size = this.controller.maxBatchSize;
-      const waitedMs = this.now() - this.queue[0].enqueuedAt;
+      const waitedMs = this.now() - this.queue[this.head].enqueuedAt;
       const delayMs = this.controller.flushDelayMs;
-      if (this.queue.length < size && waitedMs < delayMs) {
+      if (this.queued < size && waitedMs < delayMs) {
         this.armTimer(delayMs - waitedMs);
         return;
       }
-      void this.send(this.queue.splice(0, size));
+      void this.send(this.take(size));
     }
+  }
+
+  /**
+   * The oldest `size` requests. Taking them costs the batch, not the backlog: splicing the
+   * front of a long queue would copy all of it for every batch, and a backlog would then slow
+   * the batcher down just when it most needs to catch up. The array is compacted once the
+   * taken part is the larger half.
+   */
+  private take(size: number): Waiting[] {
+    const batch = this.queue.slice(this.head, this.head + size);
+    this.head += batch.length;
+    if (this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return batch;
   }
 
   private armTimer(ms: number): void {

@@ -21,6 +21,14 @@ describe('AimdController', () => {
     expect(aimd.maxBatchSize).toBe(32);
   });
 
+  it('halves once for a slow spell: the other batches of the old size, already out, do not halve it again', () => {
+    const aimd = new AimdController({ sloMs: 50, maxBatchSize: 256, initialBatchSize: 64 });
+    for (let i = 0; i < 4; i++) aimd.observe(80, 64);
+    expect(aimd.maxBatchSize).toBe(32);
+    aimd.observe(80, 32);
+    expect(aimd.maxBatchSize).toBe(16);
+  });
+
   it('never shrinks below one request', () => {
     const aimd = new AimdController({ sloMs: 50, maxBatchSize: 256, initialBatchSize: 1 });
     aimd.observe(500, 1);

@@ -52,7 +52,9 @@ export class AimdController {
   observe(latencyMs: number, batchSize: number): void {
     this.smoothedLatencyMs = this.smoothedLatencyMs === 0 ? latencyMs : 0.8 * this.smoothedLatencyMs + 0.2 * latencyMs;
     if (latencyMs > this.options.sloMs) {
-      this.size = Math.max(1, Math.floor(this.size * this.factor));
+      // A batch larger than the current limit left before the last decrease, which already
+      // answered for it: one slow spell among the batches in flight decreases the size once.
+      if (batchSize <= this.size) this.size = Math.max(1, Math.floor(this.size * this.factor));
     } else if (batchSize >= this.size) {
       // Only a full batch proves the current size is affordable; a partial one says nothing about a bigger one.
       this.size = Math.min(this.options.maxBatchSize, this.size + this.step);

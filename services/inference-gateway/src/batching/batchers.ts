@@ -31,8 +31,12 @@ export class Batchers {
   }
 
   private create(model: string, version: string): AdaptiveBatcher {
+    return this.build(model, version, new AimdController({ sloMs: this.config.LATENCY_SLO_MS, maxBatchSize: this.config.MAX_BATCH_SIZE }));
+  }
+
+  /** A batcher wired as the service's are (shard executor, metrics), steered by `controller`; not kept. */
+  build(model: string, version: string, controller: AimdController): AdaptiveBatcher {
     const featureCount = fraudModelIo().features.length;
-    const controller = new AimdController({ sloMs: this.config.LATENCY_SLO_MS, maxBatchSize: this.config.MAX_BATCH_SIZE });
     const labels = { model, version };
     return new AdaptiveBatcher(this.shards.executorFor(model, version, featureCount), controller, {
       featureCount,

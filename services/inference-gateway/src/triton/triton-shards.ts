@@ -66,14 +66,6 @@ export class TritonShards implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  /** Addresses of the shards that answer ServerReady with true. */
-  async readyShards(): Promise<string[]> {
-    const answers = await Promise.all(
-      this.router.shards.map((shard) => shard.client.serverReady().then((ready) => (ready ? shard.address : undefined), () => undefined)),
-    );
-    return answers.filter((address): address is string => address !== undefined);
-  }
-
   /** An ejected shard comes back by a ServerReady probe, so re-admission does not wait for traffic. */
   private async probeEjected(): Promise<void> {
     for (const shard of this.router.shards) {
