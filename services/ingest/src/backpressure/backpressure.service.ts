@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { KafkaPublisher } from '@claims-mesh/kafka';
+import { fetchConsumerLag, KafkaPublisher } from '@claims-mesh/kafka';
 import { Admin, Kafka } from 'kafkajs';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { IngestConfig } from '../config';
@@ -68,20 +68,13 @@ export class BackpressureService implements OnApplicationBootstrap, OnApplicatio
     return verdict;
   }
 
-  /** Sum over partitions of (high watermark - committed offset); uncommitted partitions count from the start. */
+  /** The downstream group's lag summed over the watched topic's partitions. */
   private async pollLag(): Promise<void> {
     try {
       this.admin ??= this.kafka.admin({ retry: { retries: 0 } });
       await this.admin.connect();
-      const [ends, [committed]] = await Promise.all([
-        this.admin.fetchTopicOffsets(WATCHED_TOPIC),
-        this.admin.fetchOffsets({ groupId: this.config.DOWNSTREAM_GROUP, topics: [WATCHED_TOPIC] }),
-      ]);
-      const committedBy = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
-      this.downstreamLag = ends.reduce((sum, end) => {
-        const at = committedBy.get(end.partition) ?? -1;
-        return sum + Number(end.high) - (at >= 0 ? at : Number(end.low));
-      }, 0);
+      const lags = await fetchConsumerLag(this.admin, this.config.DOWNSTREAM_GROUP, [WATCHED_TOPIC]);
+      this.downstreamLag = lags.reduce((sum, p) => sum + p.lag, 0);
       this.lagGauge.set(this.downstreamLag);
     } catch (error) {
       // Unknown lag never sheds load; readiness reports a broker outage.
