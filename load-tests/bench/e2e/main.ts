@@ -1,0 +1,224 @@
+/**
+ * e2e: claims/s through the whole mesh and p50/p95/p99 end-to-end latency (submission to the
+ * decided record's CreateTime on claims.decided.v1) at increasing offered rates, next to a bare
+ * kafkajs relay chain with as many hops on the same broker, driven the same way. Prints both
+ * pipelines' sustained throughput and their ratio, writes results/bench/e2e.json and a plot of
+ * p99 latency against throughput (results/bench/e2e.png). Reports figures; never fails on them.
+ *
+ * BENCH_RATES (claims/s, default 1000,2000,3500,5000,7000), BENCH_STEP_SECONDS (60),
+ * BENCH_BATCH (claims per request/produce, 100), BENCH_DRAIN_SECONDS (30),
+ * BENCH_PORT_BASE (13950: services on 13951-13956), BENCH_CPU_PROF_DIR (profile the services).
+ */
+import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stack, testKafka } from '@claims-mesh/testing';
+import { Admin } from 'kafkajs';
+import { fmt, printTable, writeResult } from '../kafka-hop/report';
+import { log } from '../kafka-hop/variant-run';
+import { cpuProfileEnv } from '../shared/cpu-profile';
+import { MeshPipeline } from './mesh-pipeline';
+import { Pipeline } from './pipeline';
+import { rateSteps } from './rate-steps';
+import { RelayChainPipeline } from './relay-chain-pipeline';
+import { printServiceHotSpots } from './service-profiles';
+import { DriveSettings, runStep, StepFigures, warmUp } from './step-run';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const steps = rateSteps();
+const drive: DriveSettings = {
+  batchSize: env('BENCH_BATCH', 100),
+  maxInFlight: env('BENCH_MAX_IN_FLIGHT', 64),
+  drainSeconds: env('BENCH_DRAIN_SECONDS', 30),
+  settleSeconds: env('BENCH_SETTLE_SECONDS', 5),
+};
+const PORT_BASE = env('BENCH_PORT_BASE', 13950);
+const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
+const TARGET = { claimsPerSecond: 5000, seconds: 60, p99Ms: 1000, ratio: 0.4 };
+
+interface PipelineResult {
+  name: string;
+  label: string;
+  hops: string[];
+  steps: StepFigures[];
+  /** The highest decided/s of any step. */
+  peakDecidedPerSecond: number;
+}
+
+async function measure(pipeline: Pipeline): Promise<PipelineResult> {
+  log(`${pipeline.label}: starting`);
+  await pipeline.start();
+  try {
+    await warmUp(pipeline, { claimsPerSecond: steps[0].claimsPerSecond, seconds: 5 }, drive);
+    const figures: StepFigures[] = [];
+    for (const step of steps) figures.push(await runStep(pipeline, step, drive));
+    return {
+      name: pipeline.name,
+      label: pipeline.label,
+      hops: pipeline.hops,
+      steps: figures,
+      peakDecidedPerSecond: Math.max(...figures.map((f) => f.decidedPerSecond)),
+    };
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+const ms = (x: number | null) => (x === null ? '>drain' : fmt(x));
+
+function printResults(results: PipelineResult[]): void {
+  printTable([
+    [
+      'pipeline',
+      'offered/s',
+      'decided/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'accepted',
+      'undecided',
+      '429',
+      'skipped',
+      'failed',
+    ],
+    ...results.flatMap((r) =>
+      r.steps.map((s) => [
+        r.name,
+        fmt(s.offeredPerSecond),
+        fmt(s.decidedPerSecond),
+        ms(s.p50Ms),
+        ms(s.p95Ms),
+        ms(s.p99Ms),
+        ms(s.maxMs),
+        fmt(s.accepted),
+        fmt(s.undecided),
+        fmt(s.refused),
+        fmt(s.skipped),
+        fmt(s.failed),
+      ]),
+    ),
+  ]);
+}
+
+/** Where the mesh's time went at each rate, hop by hop, from the stage times a sample of decisions carry. */
+function printHops(result: PipelineResult): void {
+  const names = Object.keys(result.steps.find((s) => s.hops)?.hops ?? {});
+  if (names.length === 0) return;
+  console.log(`\n${result.name}: time per hop, p50 / p99 ms (a sample of the decided claims)`);
+  printTable([
+    ['offered/s', ...names],
+    ...result.steps.map((s) => [
+      fmt(s.offeredPerSecond),
+      ...names.map((n) => (s.hops?.[n] ? `${fmt(s.hops[n].p50Ms)} / ${fmt(s.hops[n].p99Ms)}` : '-')),
+    ]),
+  ]);
+}
+
+/** The target: the 5,000 claims/s step, at least 60 s long, decided at (nearly) that rate with p99 <= 1 s; ratio >= 0.4. */
+function verdict(mesh: PipelineResult, ratio: number) {
+  const step = mesh.steps.find((s) => s.offeredPerSecond === TARGET.claimsPerSecond);
+  const sustained =
+    !!step &&
+    step.seconds >= TARGET.seconds &&
+    step.decidedPerSecond >= 0.98 * TARGET.claimsPerSecond &&
+    step.undecided === 0 &&
+    step.p99Ms !== null &&
+    step.p99Ms <= TARGET.p99Ms;
+  return { ...TARGET, step: step ?? null, sustainedMet: sustained, ratioMet: ratio >= TARGET.ratio };
+}
+
+function plot(jsonFile: string): string | undefined {
+  const python = join(ROOT, '.cache', 'plot-venv', 'bin', 'python');
+  const png = jsonFile.replace(/\.json$/, '.png');
+  if (!existsSync(python)) {
+    console.warn(`no plot: ${python} is missing (make bench installs matplotlib there)`);
+    return undefined;
+  }
+  const run = spawnSync(python, [join(ROOT, 'load-tests', 'bench', 'e2e', 'plot.py'), jsonFile, png], {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) {
+    console.warn(`plot failed: ${run.stderr}`);
+    return undefined;
+  }
+  console.log(`written ${png}`);
+  return png;
+}
+
+async function main(): Promise<void> {
+  const runId = randomUUID().slice(0, 8);
+  const admin: Admin = testKafka('bench-e2e').admin();
+  await admin.connect();
+  const partitions = (await admin.fetchTopicOffsets('claims.submitted.v1')).length;
+  if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
+  log(
+    `steps ${steps.map((s) => `${s.claimsPerSecond}/s`).join(', ')}, ${steps[0].seconds} s each, ` +
+      `${drive.batchSize} claims per request; ${partitions} partitions per topic; broker ${stack.kafkaBrokers}`,
+  );
+  try {
+    const mesh = await measure(
+      new MeshPipeline(admin, PORT_BASE, drive.batchSize, cpuProfileEnv(PROFILE_DIR)),
+    );
+    const chain = await measure(new RelayChainPipeline(admin, runId, partitions));
+    const ratio = mesh.peakDecidedPerSecond / chain.peakDecidedPerSecond;
+    const target = verdict(mesh, ratio);
+
+    console.log(
+      `\ne2e: open-loop load at each rate for ${steps[0].seconds} s; latency = batch sent -> first decided record's CreateTime ` +
+        `(the relay chain: its last topic); figures of the first ${drive.settleSeconds} s of each step left out`,
+    );
+    printResults([mesh, chain]);
+    const topOffered = steps[steps.length - 1].claimsPerSecond;
+    console.log(`mesh throughput:        ${fmt(mesh.peakDecidedPerSecond)} decided claims/s (best step)`);
+    console.log(
+      `relay chain throughput: ${fmt(chain.peakDecidedPerSecond)} records/s (best step)` +
+        (chain.peakDecidedPerSecond >= 0.95 * topOffered
+          ? `: it kept up with the top offered rate, so its limit is higher and the ratio below is an upper bound`
+          : ''),
+    );
+    console.log(
+      `mesh / relay chain:     ${fmt(ratio, 2)} (target >= ${TARGET.ratio}: ${target.ratioMet ? 'met' : 'MISSED'})`,
+    );
+    console.log(
+      `target ${fmt(TARGET.claimsPerSecond)} claims/s for ${TARGET.seconds} s with p99 <= ${TARGET.p99Ms} ms: ` +
+        (target.step
+          ? `${fmt(target.step.decidedPerSecond)} decided/s, p99 ${ms(target.step.p99Ms)} ms over ${target.step.seconds} s: ${target.sustainedMet ? 'met' : 'MISSED'}`
+          : 'no 5,000 claims/s step in BENCH_RATES'),
+    );
+    printHops(mesh);
+    const hotSpots = PROFILE_DIR ? printServiceHotSpots(PROFILE_DIR) : null;
+
+    const json = {
+      benchmark: 'e2e',
+      at: new Date().toISOString(),
+      broker: stack.kafkaBrokers,
+      node: process.version,
+      config: { steps, drive, partitions },
+      definition:
+        'open loop: each step offers claimsPerSecond in batches (mesh: POST /v1/claims/batch to ingest; relay chain: kafkajs send to its first topic); ' +
+        "decided/s = the step's claims whose first decided record (CreateTime) falls in the step after its settle time, per second; " +
+        'latency = batch send -> that CreateTime for claims sent after the settle time, undecided after the drain counting as infinite (null percentile)',
+      mesh,
+      relayChain: chain,
+      ratio,
+      target,
+      hotSpots,
+    };
+    writeResult('e2e', json);
+    plot(join(ROOT, 'results', 'bench', 'e2e.json'));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(`e2e benchmark failed: ${error.stack ?? error.message}`);
+    process.exit(1);
+  },
+);
