@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import type { INestApplication } from '@nestjs/common';
@@ -8,7 +9,7 @@ import type { INestApplication } from '@nestjs/common';
  */
 export function useJsonBodies(app: INestApplication, maxBodyBytes: number): void {
   app.use(requireJsonContentType);
-  app.use(express.json({ limit: maxBodyBytes, type: 'application/json' }));
+  app.use(express.json({ limit: maxBodyBytes, type: 'application/json', verify: requireUtf8 }));
   app.use(bodyErrorsAsJson);
 }
 
@@ -22,6 +23,11 @@ function requireJsonContentType(req: Request, res: Response, next: NextFunction)
     return;
   }
   next();
+}
+
+/** JSON is UTF-8 (RFC 8259); invalid bytes would otherwise be decoded silently as U+FFFD. */
+function requireUtf8(_req: Request, _res: Response, body: Buffer): void {
+  if (!isUtf8(body)) throw Object.assign(new Error('the request body is not valid UTF-8'), { status: 400, type: 'encoding.invalid' });
 }
 
 function bodyErrorsAsJson(error: { type?: string; status?: number; limit?: number; message: string }, _req: Request, res: Response, next: NextFunction): void {

@@ -19,11 +19,19 @@ export function validateAs<T extends object>(cls: new () => T, input: unknown, p
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, problems: [{ field: part, problem: 'must be a JSON object' }] };
   }
+  // Checked first: class-transformer and class-validator recurse without bound, throw on
+  // malformed Unicode (validator's encodeURI) and treat __proto__/constructor keys specially.
+  const structural = structuralProblems(input);
+  if (structural.length) return { ok: false, problems: structural };
   const value = plainToInstance(cls, input);
   const problems = flatten(validateSync(value, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true }), '');
-  problems.push(...malformedUnicode(input));
   return problems.length ? { ok: false, problems } : { ok: true, value };
 }
+
+/** Deeper than any request of the mesh nests. */
+const MAX_DEPTH = 16;
+/** Keys that would reach an object's prototype instead of a field. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The 400 every service answers for a bad request: `{ error, message, fields }`, each field named. */
 export function badRequest(problems: FieldProblem[], error = 'validation_failed'): BadRequestException {
@@ -42,15 +50,29 @@ function flatten(errors: ValidationError[], prefix: string): FieldProblem[] {
   });
 }
 
-function malformedUnicode(input: unknown): FieldProblem[] {
+/** Malformed Unicode (in values and keys), reserved keys and nesting beyond MAX_DEPTH, walked without recursion. */
+function structuralProblems(input: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const visit = (value: unknown, path: string) => {
-    if (typeof value === 'string' && !value.isWellFormed()) problems.push({ field: path, problem: 'contains malformed Unicode' });
-    else if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[${i}]`));
-    else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) visit(v, path ? `${path}.${k}` : k);
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
+  while (pending.length && problems.length < 100) {
+    const { value, path, depth } = pending.pop() as (typeof pending)[number];
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) problems.push({ field: path, problem: 'contains malformed Unicode' });
+    } else if (value && typeof value === 'object') {
+      if (depth >= MAX_DEPTH) {
+        problems.push({ field: path, problem: `is nested more than ${MAX_DEPTH} levels deep` });
+        continue;
+      }
+      if (Array.isArray(value)) value.forEach((v, i) => pending.push({ value: v, path: `${path}[${i}]`, depth: depth + 1 }));
+      else {
+        for (const [k, v] of Object.entries(value)) {
+          const field = path ? `${path}.${k}` : k;
+          if (!k.isWellFormed()) problems.push({ field: field.toWellFormed(), problem: 'is a name with malformed Unicode' });
+          else if (RESERVED_KEYS.has(k)) problems.push({ field, problem: 'is not a known field' });
+          else pending.push({ value: v, path: field, depth: depth + 1 });
+        }
+      }
     }
-  };
-  visit(input, '');
+  }
   return problems;
 }

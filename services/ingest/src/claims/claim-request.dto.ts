@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -104,6 +105,7 @@ export class ClaimBatchRequestDto {
   @ApiProperty({ type: [ClaimRequestDto] })
   @IsArray()
   @ArrayMinSize(1)
+  @IsObject({ each: true, message: 'each claim must be a JSON object' })
   @ValidateNested({ each: true })
   @Type(() => ClaimRequestDto)
   claims!: ClaimRequestDto[];

@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { meshTopics } from '@claims-mesh/contracts';
+import { createKafka, ensureTopics, saslFromEnv } from '@claims-mesh/kafka';
+import { ServiceProcess, waitFor } from '@claims-mesh/testing';
+import { Kafka, logLevel } from 'kafkajs';
+
+// `stack up --auth` on a broker of its own (own data dir and ports): the shared broker of the
+// other tests is never restarted. Clients authenticate with SCRAM-SHA-512 configured from the
+// environment; a client without credentials, or with a wrong password, is refused by the broker.
+
+const run = promisify(execFile);
+const STACK = join(__dirname, '..', 'stack');
+const PORT = 19192;
+const BROKERS = `127.0.0.1:${PORT}`;
+
+describe('Kafka with SASL/SCRAM (stack up --auth, isolated broker)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stack-auth-'));
+  const stackEnv = {
+    ...process.env,
+    STACK_DATA: dataDir,
+    KAFKA_PORT: String(PORT),
+    KAFKA_CONTROLLER_PORT: String(PORT + 1),
+    KAFKA_HEAP_OPTS: '-Xms128m -Xmx384m',
+  };
+  const passwordFile = join(dataDir, 'kafka', 'secrets', 'mesh.password');
+  const clientEnv = { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'mesh', KAFKA_SASL_PASSWORD_FILE: passwordFile };
+  const password = () => readFileSync(passwordFile, 'utf8').trim();
+
+  /** A client that gives up at once, so a refusal shows in seconds. */
+  function client(sasl: ReturnType<typeof saslFromEnv>): Kafka {
+    return new Kafka({ clientId: 'it-sasl', brokers: [BROKERS], sasl, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 0 } });
+  }
+
+  beforeAll(async () => {
+    await run(STACK, ['up', '--auth', 'kafka'], { env: stackEnv, timeout: 150_000 });
+  }, 160_000);
+
+  afterAll(async () => {
+    await run(STACK, ['down', 'kafka'], { env: stackEnv, timeout: 60_000 }).catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 70_000);
+
+  it('lets a client configured from the environment create a topic, produce and consume', async () => {
+    const kafka = createKafka({ clientId: 'it-sasl', brokers: BROKERS, sasl: saslFromEnv(clientEnv) });
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    const consumer = kafka.consumer({ groupId: 'it-sasl' });
+    await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
+    try {
+      await admin.createTopics({ topics: [{ topic: 'it.sasl', numPartitions: 1 }], waitForLeaders: true });
+      await producer.send({ topic: 'it.sasl', acks: -1, messages: [{ key: 'k', value: 'authenticated' }] });
+      const seen: string[] = [];
+      await consumer.subscribe({ topic: 'it.sasl', fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
+      await waitFor('the record back', async () => (seen.length ? seen : undefined), 30_000);
+      expect(seen).toEqual(['authenticated']);
+    } finally {
+      await Promise.all([admin.disconnect(), producer.disconnect(), consumer.disconnect()]);
+    }
+  }, 60_000);
+
+  it('refuses a client without credentials', async () => {
+    const admin = client(undefined).admin();
+    await expect(admin.connect().then(() => admin.listTopics())).rejects.toThrow();
+    await admin.disconnect();
+  });
+
+  it('refuses a client with a wrong password', async () => {
+    const admin = client({ mechanism: 'scram-sha-512', username: 'mesh', password: 'not-the-password' }).admin();
+    await expect(admin.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed|Authentication failed/i);
+    await admin.disconnect();
+  });
+
+  it('runs a service whose Kafka clients log in from KAFKA_SASL_* and never logs the password', async () => {
+    const kafka = createKafka({ clientId: 'it-sasl', brokers: BROKERS, sasl: saslFromEnv(clientEnv) });
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, meshTopics().filter((t) => t.name.startsWith('claims.inbound') || t.name.startsWith('claims.submitted')));
+    await admin.disconnect();
+    const ingest = ServiceProcess.start('ingest', 13991, { KAFKA_BROKERS: BROKERS, ...clientEnv });
+    try {
+      await ingest.listening(60_000);
+      await waitFor('ingest ready against the SCRAM broker', async () => ((await fetch(ingest.url('/health/ready'))).status === 200 ? true : undefined), 30_000);
+    } finally {
+      await ingest.stop();
+    }
+    expect(ingest.logs).not.toContain(password());
+    expect(readFileSync(join(dataDir, 'logs', 'kafka.log'), 'utf8')).not.toContain(password());
+  }, 90_000);
+
+  it('keeps a service without credentials from becoming ready', async () => {
+    const ingest = ServiceProcess.start('ingest', 13992, { KAFKA_BROKERS: BROKERS });
+    try {
+      await ingest.listening(60_000);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect((await fetch(ingest.url('/health/ready'))).status).toBe(503);
+    } finally {
+      await ingest.stop();
+    }
+  }, 90_000);
+});
