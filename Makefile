@@ -23,7 +23,7 @@ STACK := infra/local/stack
 SERVICES := infra/local/services
 RESULTS := results
 
-.PHONY: help install build lint stack-up topics schemas-check browser test demo down status bench-kafka-hop bench-feature-hop bench-ingest-http
+.PHONY: help install build lint stack-up topics schemas-check observability-check browser test demo down status bench-kafka-hop bench-feature-hop bench-ingest-http chaos bench-gateway
 
 help:
 	@echo "make demo   - install, start the local stack and all six services, show they are ready"
@@ -68,7 +68,17 @@ browser:
 schemas-check: build stack-up
 	node libs/contracts/dist/registry/register-schemas.cli.js
 
-test: install build stack-up topics schemas-check lint browser
+# infra/observability: the Prometheus config and alert rules checked and unit-tested by promtool
+# (built once from the Go module proxy into .cache/promtool), every dashboard query parsed by it,
+# and the checks' lint (the dashboard's structure and metric names are a unit test in `make test`).
+observability-check: install
+	infra/observability/promtool.sh check config infra/observability/prometheus.yml
+	infra/observability/promtool.sh check rules infra/observability/rules/claims-mesh.rules.yml
+	infra/observability/promtool.sh test rules infra/observability/tests/claims-mesh.rules.test.yml
+	node infra/observability/checks/dashboard-exprs-as-rules.mjs | infra/observability/promtool.sh check rules
+	eslint infra/observability
+
+test: install build stack-up topics schemas-check lint observability-check browser
 	@mkdir -p $(RESULTS)
 	@rc=0; \
 	  jest --selectProjects unit --json --outputFile=$(RESULTS)/jest-unit.json || rc=1; \
@@ -101,3 +111,42 @@ bench-feature-hop: build stack-up topics
 # The ingest HTTP path (POST /v1/claims/batch) with the bare relay for reference; writes results/bench/ingest-http.json.
 bench-ingest-http: build stack-up topics
 	node load-tests/dist/bench/ingest-http/main.js
+
+.PHONY: k6 load bench
+
+# k6 built from the Go module proxy into .cache/k6-<version> (minutes once, then instant).
+k6:
+	load-tests/k6/install-k6.sh >/dev/null
+
+# One k6 suite against the mesh on its default ports, started first unless it already runs:
+#   make load SUITE=smoke|constant-rate|ramp|spike|soak [RATE=... DURATION=... see load-tests/k6/lib/config.js]
+# Fails when a threshold breaks; summaries in results/k6/<suite>-<time>.{json,html}.
+load: build topics schemas-check k6
+	@[ -n "$(SUITE)" ] || { echo "usage: make load SUITE=smoke|constant-rate|ramp|spike|soak"; exit 2; }
+	$(SERVICES) up
+	load-tests/k6/run.sh $(SUITE)
+
+# matplotlib from PyPI in the ignored cache, for the benchmark's plot.
+PLOT_VENV := .cache/plot-venv
+$(PLOT_VENV)/.installed:
+	@start=$$(date +%s); rm -rf $(PLOT_VENV); python3 -m venv $(PLOT_VENV); \
+	  $(PLOT_VENV)/bin/pip install --quiet --disable-pip-version-check matplotlib==3.10.9; touch $@; \
+	  echo "[make] matplotlib installed in $$(( $$(date +%s) - start ))s"
+
+# The whole mesh (its six services started on their own ports) against a bare kafkajs relay chain
+# with as many hops, at increasing rates (BENCH_RATES, BENCH_STEP_SECONDS); writes results/bench/e2e.{json,png}.
+bench: build stack-up topics schemas-check $(PLOT_VENV)/.installed
+	node load-tests/dist/bench/e2e/main.js
+
+# Triton batching on the two shards, with the gateway's own batcher and router: one claim at a time,
+# unbatched, each static batch size, adaptive (with a step up in load), and the cascade; writes results/bench/gateway.json.
+bench-gateway: build stack-up
+	node load-tests/dist/bench/gateway/main.js
+
+# Faults under load on an isolated stack of its own (infra/local/chaos/chaos.env, ports 2xxxx): every
+# service SIGKILLed once, the broker restarted, a Triton shard killed; prints sent/decided/duplicates/
+# missing/DLQ and fails on any loss or duplicate. CHAOS_CLAIMS=50000 by default; BROKERS=3 runs a
+# three-broker KRaft cluster (replication 3, min.insync.replicas 2) and SIGKILLs one broker instead.
+BROKERS ?= 1
+chaos: build
+	BROKERS=$(BROKERS) node load-tests/dist/chaos/main.js

@@ -25,6 +25,8 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.jest } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // k6 suites: ES modules run by k6's own runtime, which provides __ENV.
+  { files: ['load-tests/k6/**/*.js'], languageOptions: { sourceType: 'module', globals: { __ENV: 'readonly' } } },
   // Pages served to browsers (the reviewer page) run as plain scripts with browser globals.
   { files: ['services/*/public/**/*.js'], languageOptions: { sourceType: 'script', globals: globals.browser } },
 );

@@ -1,5 +1,5 @@
 // One jest run for the whole workspace, split in two projects:
-//   unit:        pure logic, next to the code (src/**/*.spec.ts), no servers needed
+//   unit:        pure logic, next to the code (src/**/*.spec.ts, infra/observability checks), no servers needed
 //   integration: against the real local stack (test/**/*.int-spec.ts), run in band
 // Workspace packages resolve to their sources so tests never need a build of a lib.
 const moduleNameMapper = { '^@claims-mesh/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
@@ -8,11 +8,15 @@ const common = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, 
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts', '<rootDir>/infra/observability/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services,infra}/**/test/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,infra,load-tests}/**/test/**/*.int-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest-integration-setup.js'],
     },
   ],

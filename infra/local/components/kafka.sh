@@ -3,6 +3,15 @@
 #   jars        $STACK_CACHE/kafka/libs       (reinstalled when the pom changes)
 #   config      $STACK_DATA/kafka/server.properties (rewritten on every start, so port overrides apply)
 #   data        $STACK_DATA/kafka/data        (formatted once, kept across restarts)
+#
+# `stack up --brokers 3` (KAFKA_NODES=3) runs a cluster of three combined broker+controller nodes
+# instead, with replication factor 3 and min.insync.replicas 2 for every internal topic (and for
+# the mesh's topics when created with KAFKA_REPLICATION_FACTOR=3 KAFKA_MIN_INSYNC_REPLICAS=2).
+# Node n listens on KAFKA_PORT+2(n-1) for clients and KAFKA_CONTROLLER_PORT+2(n-1) for the quorum:
+# 9092/9093, 9094/9095, 9096/9097 by default. Its config and data are in $STACK_DATA/kafka/node-n/,
+# its log is $STACK_LOGS/kafka-n.log. infra/local/kafka/nodes.sh supervises the nodes as the one
+# `kafka` process of the stack, writes each node's pid to node-n/kafka.pid (so a test can SIGKILL
+# one broker) and starts a killed node again after KAFKA_RESTART_DELAY_S seconds.
 # Tools run from the same jars (tools-log4j.properties keeps them to warnings), e.g.
 #   java -Dlog4j.configuration=file:infra/local/kafka/tools-log4j.properties -cp "$STACK_CACHE/kafka/libs/*" \
 #     org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --list
@@ -10,12 +19,66 @@
 #  org.apache.kafka.tools.consumer.group.ConsumerGroupCommand)
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+# A data dir formatted as a cluster stays one: `stack up` without --brokers starts it the same way.
+KAFKA_NODES=${KAFKA_NODES:-$(cat "$STACK_DATA/kafka/nodes" 2>/dev/null || echo 1)}
+KAFKA_RESTART_DELAY_S=${KAFKA_RESTART_DELAY_S:-10}
+# `stack up --auth` (KAFKA_AUTH=scram): the client listener is SASL_PLAINTEXT and takes only SCRAM-SHA-512
+# logins; brokers talk to each other as user `broker`, the mesh's clients log in as user `mesh`. The users
+# are created when the storage is formatted, so --auth needs a data dir formatted with it (kept across
+# restarts like --brokers). Passwords come from KAFKA_SCRAM_BROKER_PASSWORD / KAFKA_SCRAM_MESH_PASSWORD,
+# else are generated once into $STACK_DATA/kafka/secrets/NAME.password (mode 600); clients read theirs with
+#   KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=mesh KAFKA_SASL_PASSWORD_FILE=$STACK_DATA/kafka/secrets/mesh.password
+# The controller listener stays PLAINTEXT on loopback: KRaft controllers cannot use SCRAM (its
+# credentials live in the metadata they serve).
+KAFKA_AUTH=${KAFKA_AUTH:-$(cat "$STACK_DATA/kafka/auth" 2>/dev/null || echo none)}
 KAFKA_HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}
 KAFKA_HOME_DIR=$STACK_ROOT/infra/local/kafka   # pom.xml and log4j.properties, kept in the repo
 KAFKA_LIBS=$STACK_CACHE/kafka/libs
 KAFKA_DIR=$STACK_DATA/kafka
 
-kafka_ports() { echo "$KAFKA_PORT"; echo "$KAFKA_CONTROLLER_PORT"; }
+kafka_client_protocol() { if [ "$KAFKA_AUTH" = scram ]; then echo SASL_PLAINTEXT; else echo PLAINTEXT; fi; }
+
+# usage: kafka_scram_password NAME: the user's password from the environment, else its generated file.
+kafka_scram_password() {
+  local name=$1 var file
+  var=KAFKA_SCRAM_${name^^}_PASSWORD file=$KAFKA_DIR/secrets/$name.password
+  if [ -n "${!var:-}" ]; then
+    [[ "${!var}" =~ ^[A-Za-z0-9._~+/=-]{8,}$ ]] || die "$var must be 8 or more of A-Z a-z 0-9 . _ ~ + / = -"
+    printf '%s' "${!var}"
+    return
+  fi
+  if [ ! -s "$file" ]; then
+    (umask 077; mkdir -p "$KAFKA_DIR/secrets"; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file")
+  fi
+  cat "$file"
+}
+
+# The broker settings of `--auth`: SCRAM-SHA-512 on the client listener, also between brokers.
+kafka_auth_config() {
+  [ "$KAFKA_AUTH" = scram ] || return 0
+  cat <<EOF
+
+# --auth: SASL/SCRAM-SHA-512 for clients and between brokers
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="broker" password="$(kafka_scram_password broker)";
+EOF
+}
+
+# The storage tool's arguments that create the SCRAM users of `--auth`, one per line.
+kafka_scram_users() {
+  [ "$KAFKA_AUTH" = scram ] || return 0
+  local name
+  for name in broker mesh; do printf -- '--add-scram\nSCRAM-SHA-512=[name=%s,password=%s]\n' "$name" "$(kafka_scram_password "$name")"; done
+}
+
+kafka_node_port() { echo $(( KAFKA_PORT + 2 * ($1 - 1) )); }
+kafka_node_controller_port() { echo $(( KAFKA_CONTROLLER_PORT + 2 * ($1 - 1) )); }
+
+kafka_ports() {
+  local n
+  for n in $(seq 1 "$KAFKA_NODES"); do kafka_node_port "$n"; kafka_node_controller_port "$n"; done
+}
 
 # The install marker names the pom's content, so editing the pom (e.g. a version bump) reinstalls.
 kafka_marker() { echo "$STACK_CACHE/kafka/.installed-$(sha256sum "$KAFKA_HOME_DIR/pom.xml" | cut -c1-16)"; }
@@ -54,30 +117,38 @@ kafka_java() {
     "-Dlog4j.configuration=file:$KAFKA_HOME_DIR/log4j.properties" -cp "$KAFKA_LIBS/*")
 }
 
+# usage: kafka_write_config NODE_DIR NODE_ID: the server.properties of one node.
 kafka_write_config() {
-  cat >"$KAFKA_DIR/server.properties" <<EOF
+  local dir=$1 id=$2 n voters='' replicas=1 min_isr=1
+  for n in $(seq 1 "$KAFKA_NODES"); do voters+="${voters:+,}$n@127.0.0.1:$(kafka_node_controller_port "$n")"; done
+  # A cluster keeps every internal topic on three replicas, two of them in sync for a write.
+  if [ "$KAFKA_NODES" -gt 1 ]; then replicas=3; min_isr=2; fi
+  cat >"$dir/server.properties" <<EOF
 # written by infra/local/components/kafka.sh on every start; edit that file, not this one
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+node.id=$id
+controller.quorum.voters=$voters
+listeners=$(kafka_client_protocol)://127.0.0.1:$(kafka_node_port "$id"),CONTROLLER://127.0.0.1:$(kafka_node_controller_port "$id")
+advertised.listeners=$(kafka_client_protocol)://127.0.0.1:$(kafka_node_port "$id")
+listener.security.protocol.map=$(kafka_client_protocol):$(kafka_client_protocol),CONTROLLER:PLAINTEXT
+inter.broker.listener.name=$(kafka_client_protocol)
 controller.listener.names=CONTROLLER
-log.dirs=$KAFKA_DIR/data
+log.dirs=$dir/data
 
-# one node: every internal topic has a single replica
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-default.replication.factor=1
-min.insync.replicas=1
+# internal topics: one replica on a single node, three (two in sync for a write) on a cluster
+offsets.topic.replication.factor=$replicas
+transaction.state.log.replication.factor=$replicas
+transaction.state.log.min.isr=$min_isr
+default.replication.factor=$replicas
+min.insync.replicas=$min_isr
 
 num.partitions=6
 auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
+$(kafka_auth_config)
 EOF
+  # it may hold the inter-broker password
+  chmod 600 "$dir/server.properties"
 }
 
 # A random cluster id in Kafka's form: 16 bytes, URL-safe base64, no padding, not starting with '-'.
@@ -89,39 +160,69 @@ kafka_cluster_id() {
   done
 }
 
+# Where a node's config and data live, and its log: the single node keeps the layout it always had.
+kafka_node_dir() { if [ "$KAFKA_NODES" -eq 1 ]; then echo "$KAFKA_DIR"; else echo "$KAFKA_DIR/node-$1"; fi; }
+kafka_node_log() { if [ "$KAFKA_NODES" -eq 1 ]; then echo "$STACK_LOGS/kafka.log"; else echo "$STACK_LOGS/kafka-$1.log"; fi; }
+
 kafka_start() {
   [ -n "$(compgen -G "$KAFKA_LIBS/kafka_2.13-*.jar")" ] || die "kafka is not installed in $KAFKA_LIBS"
-  mkdir -p "$KAFKA_DIR/data"
-  kafka_write_config
+  local n dir cluster_id
   kafka_java
-  if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
-    log "formatting kafka storage in $KAFKA_DIR/data"
-    "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format --cluster-id "$(kafka_cluster_id)" \
-      --config "$KAFKA_DIR/server.properties" >>"$STACK_LOGS/kafka.log" 2>&1 \
-      || die "kafka storage format failed, see $STACK_LOGS/kafka.log"
+  # Every node of a cluster is formatted with the same cluster id, kept for nodes formatted later.
+  mkdir -p "$KAFKA_DIR"
+  cluster_id=$(cat "$KAFKA_DIR/cluster.id" 2>/dev/null || kafka_cluster_id)
+  if [ "$KAFKA_AUTH" = scram ]; then
+    [ -f "$(kafka_node_dir 1)/data/meta.properties" ] && [ ! -f "$KAFKA_DIR/auth" ] \
+      && die "--auth needs SCRAM users, created only when the storage is formatted: use a fresh STACK_DATA"
+    echo scram >"$KAFKA_DIR/auth"
   fi
-  # kafka_ready only believes log lines written after this point (the log is appended across runs)
-  stat -c %s "$STACK_LOGS/kafka.log" 2>/dev/null >"$KAFKA_DIR/log.offset" || echo 0 >"$KAFKA_DIR/log.offset"
-  spawn kafka "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties"
+  local scram_users=()
+  mapfile -t scram_users < <(kafka_scram_users)
+  for n in $(seq 1 "$KAFKA_NODES"); do
+    dir=$(kafka_node_dir "$n")
+    mkdir -p "$dir/data"
+    kafka_write_config "$dir" "$n"
+    if [ ! -f "$dir/data/meta.properties" ]; then
+      log "formatting kafka storage in $dir/data"
+      "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format --cluster-id "$cluster_id" "${scram_users[@]}" \
+        --config "$dir/server.properties" >>"$(kafka_node_log "$n")" 2>&1 \
+        || die "kafka storage format failed, see $(kafka_node_log "$n")"
+    fi
+    # kafka_ready only believes log lines written after this point (the log is appended across runs)
+    stat -c %s "$(kafka_node_log "$n")" 2>/dev/null >"$dir/log.offset" || echo 0 >"$dir/log.offset"
+  done
+  if [ "$KAFKA_NODES" -eq 1 ]; then
+    rm -f "$KAFKA_DIR/nodes"
+    spawn kafka "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties"
+  else
+    echo "$cluster_id" >"$KAFKA_DIR/cluster.id"
+    echo "$KAFKA_NODES" >"$KAFKA_DIR/nodes"
+    spawn kafka "$KAFKA_HOME_DIR/nodes.sh" "$KAFKA_DIR" "$STACK_LOGS" "$KAFKA_NODES" "$KAFKA_RESTART_DELAY_S" \
+      "${KAFKA_JAVA[@]}" kafka.Kafka
+  fi
 }
 
 # Sends a Kafka ApiVersions v0 request (correlation id 7, client id "stack") and checks that the
 # reply carries the same correlation id and error code 0: proof that the broker serves requests.
+# usage: kafka_api_versions_ok PORT
 kafka_api_versions_ok() {
   local reply
-  reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT" || exit 1
+  reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
             printf '\x00\x00\x00\x0f\x00\x12\x00\x00\x00\x00\x00\x07\x00\x05stack' >&3
             timeout 3 head -c 10 <&3 | od -An -tx1) 2>/dev/null | tr -d ' \n')
   [ "${reply:8:12}" = 000000070000 ]
 }
 
-# Ready once this run's log says the server started and the broker answers on its port.
+# Ready once this run's log of every node says the server started and every broker answers on its port.
 kafka_ready() {
-  local log=$STACK_LOGS/kafka.log offset
-  offset=$(cat "$KAFKA_DIR/log.offset" 2>/dev/null || echo 0)
-  [ "$(stat -c %s "$log" 2>/dev/null || echo 0)" -ge "${offset:-0}" ] || offset=0
-  grep -q 'Kafka Server started' < <(tail -c +"$(( ${offset:-0} + 1 ))" "$log" 2>/dev/null) || return 1
-  kafka_api_versions_ok
+  local n dir log offset
+  for n in $(seq 1 "$KAFKA_NODES"); do
+    dir=$(kafka_node_dir "$n") log=$(kafka_node_log "$n")
+    offset=$(cat "$dir/log.offset" 2>/dev/null || echo 0)
+    [ "$(stat -c %s "$log" 2>/dev/null || echo 0)" -ge "${offset:-0}" ] || offset=0
+    grep -q 'Kafka Server started' < <(tail -c +"$(( ${offset:-0} + 1 ))" "$log" 2>/dev/null) || return 1
+    kafka_api_versions_ok "$(kafka_node_port "$n")" || return 1
+  done
 }
 
 kafka_version() {

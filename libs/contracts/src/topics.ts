@@ -30,10 +30,11 @@ const TOPICS_FILE = join(__dirname, '..', 'topics.json');
 
 /**
  * Every topic the mesh needs, each followed by its dead-letter twin. The replication
- * factor can be raised for multi-broker stacks with KAFKA_REPLICATION_FACTOR.
+ * factor can be raised for multi-broker stacks with KAFKA_REPLICATION_FACTOR, and
+ * KAFKA_MIN_INSYNC_REPLICAS sets the topics' min.insync.replicas (acks=all then needs that many).
  */
 export function meshTopics(file = TOPICS_FILE, env = process.env): TopicSpec[] {
-  const cacheKey = `${file}|${env.KAFKA_REPLICATION_FACTOR ?? ''}`;
+  const cacheKey = `${file}|${env.KAFKA_REPLICATION_FACTOR ?? ''}|${env.KAFKA_MIN_INSYNC_REPLICAS ?? ''}`;
   let topics = cached.get(cacheKey);
   if (!topics) {
     topics = readTopics(file, env);
@@ -48,6 +49,9 @@ const cached = new Map<string, TopicSpec[]>();
 function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as TopicsFile;
   const replicationFactor = Number(env.KAFKA_REPLICATION_FACTOR ?? parsed.defaults.replicationFactor);
+  const minInSync: Record<string, string> = env.KAFKA_MIN_INSYNC_REPLICAS
+    ? { 'min.insync.replicas': env.KAFKA_MIN_INSYNC_REPLICAS }
+    : {};
   return parsed.topics.flatMap((topic) => {
     const partitions = topic.partitions ?? parsed.defaults.partitions;
     const valueFormat = topic.valueFormat ?? 'avro';
@@ -57,7 +61,7 @@ function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
       valueFormat,
       partitions,
       replicationFactor,
-      configs: {},
+      configs: { ...minInSync },
       isDeadLetter: false,
     };
     const dlq: TopicSpec = {
@@ -66,7 +70,7 @@ function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
       valueFormat,
       partitions,
       replicationFactor,
-      configs: { 'retention.ms': String(parsed.defaults.dlqRetentionMs) },
+      configs: { 'retention.ms': String(parsed.defaults.dlqRetentionMs), ...minInSync },
       isDeadLetter: true,
     };
     return [main, dlq];

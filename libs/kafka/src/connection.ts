@@ -1,10 +1,13 @@
-import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
+import { saslFromEnv } from './sasl';
 
 export interface KafkaConnectionOptions {
   clientId: string;
   /** Comma-separated host:port list. */
   brokers: string;
   connectionTimeoutMs?: number;
+  /** SASL credentials; read from the environment (see saslFromEnv) when not given. */
+  sasl?: SASLOptions;
 }
 
 export function parseBrokers(brokers: string): string[] {
@@ -23,6 +26,7 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
     brokers: parseBrokers(options.brokers),
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     logLevel: logLevel.WARN,
+    sasl: options.sasl ?? saslFromEnv(),
   };
   return new Kafka(config);
 }

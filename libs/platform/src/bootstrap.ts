@@ -3,9 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { AvroSerde } from '@claims-mesh/contracts';
 import { HandlerErrorPassthroughFilter, KafkaTransport } from '@claims-mesh/kafka';
 import { Kafka } from 'kafkajs';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { Registry } from 'prom-client';
 import { ServiceConfig } from './config/service-config';
 import { useJsonBodies } from './http/json-body';
+import { useHttpMetrics } from './metrics/http-metrics';
 import { ServiceSpec } from './platform.module';
 
 /**
@@ -19,9 +21,12 @@ export async function bootstrapService(
   spec: ServiceSpec,
   setup?: (app: INestApplication) => void,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(appModule, { bodyParser: false });
+  // Logs written while the app is created wait for pino instead of going out as plain text.
+  const app = await NestFactory.create(appModule, { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
   const config = app.get(ServiceConfig);
+  useHttpMetrics(app, app.get(Registry));
   useJsonBodies(app, config.MAX_BODY_BYTES);
   setup?.(app);
   const transport = new KafkaTransport({

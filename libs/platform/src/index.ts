@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 export * from './bootstrap';
 export * from './config/service-config';
+export * from './health/readiness-checks';
 export * from './platform.module';
 export * from './redis/redis.module';
 export * from './service-name';

@@ -7,7 +7,9 @@ import { ServiceConfigModule } from './config/config.module';
 import { ConfigClass, ServiceConfig } from './config/service-config';
 import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
+import { ReadinessChecks } from './health/readiness-checks';
 import { KafkaConnectionModule } from './kafka/kafka-connection.module';
+import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { SERVICE_NAME } from './service-name';
@@ -31,7 +33,7 @@ export interface ServiceSpec<T extends ServiceConfig = ServiceConfig> {
 
 /**
  * What every service has in common: validated config, Kafka connection, optional Redis,
- * /health/live, /health/ready and /metrics. A service imports this once in its module.
+ * JSON logs, /health/live, /health/ready and /metrics. A service imports this once in its module.
  */
 @Global()
 @Module({})
@@ -46,19 +48,21 @@ export class PlatformModule {
         TerminusModule,
         KafkaConnectionModule,
         MetricsModule,
+        LoggingModule,
         ...(spec.redis ? [RedisModule] : []),
       ],
       controllers: [HealthController],
       providers: [
         nameProvider,
         DependencyHealth,
+        ReadinessChecks,
         {
           provide: APP_GUARD,
           inject: [Reflector, ServiceConfig],
           useFactory: (reflector: Reflector, config: ServiceConfig) => new ApiKeyGuard(reflector, loadApiKeys(config.API_KEYS_FILE)),
         },
       ],
-      exports: [nameProvider],
+      exports: [nameProvider, ReadinessChecks],
     };
   }
 }

@@ -5,3 +5,8 @@ export * from './sample-records';
 export * from './kafka-helpers';
 export * from './triton-shards';
 export * from './mesh';
+export * from './topic-tail';
+export * from './raw-http';
+export * from './bad-input/seeded-random';
+export * from './bad-input/http-corpus';
+export * from './bad-input/kafka-corpus';

@@ -67,7 +67,13 @@ export class Mesh {
       services.set(name, ServiceProcess.start(name, portBase + i + 1, { KAFKA_GROUP_ID: groupId, ...own[name], ...env }));
     }
     const mesh = new Mesh(services);
-    await Promise.all([...services.values()].map((s) => s.listening(60_000)));
+    try {
+      await Promise.all([...services.values()].map((s) => s.listening(60_000)));
+    } catch (error) {
+      // Those that did start would outlive the caller, which never gets the mesh to stop.
+      await mesh.stop();
+      throw error;
+    }
     return mesh;
   }
 

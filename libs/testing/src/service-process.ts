@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from './wait-for';
 
@@ -29,6 +30,23 @@ export class ServiceProcess {
 
   get logs(): string {
     return this.output;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** True until the process exits, for whatever reason (a crash included). */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Resident memory of the process now (VmRSS of /proc/PID/status), in bytes. */
+  residentBytes(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+    if (!kb) throw new Error(`no VmRSS for ${this.name} (pid ${this.child.pid})`);
+    return Number(kb[1]) * 1024;
   }
 
   url(path: string): string {

@@ -1,6 +1,6 @@
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { AvroSerde, WireFormatError } from '@claims-mesh/contracts';
-import { Span, SpanStatusCode } from '@opentelemetry/api';
+import { ROOT_CONTEXT, Span, SpanStatusCode } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -8,6 +8,7 @@ import { BackoffOptions, DEFAULT_BACKOFF, RetryControl, retryTransient, StoppedE
 import { chunkBySize } from '../produce-chunks';
 import { deadLetterOf } from './dead-letter';
 import { InFlightGate } from './in-flight-gate';
+import { ConsumerLagMonitor } from './consumer-lag-monitor';
 import { BatchResult, headersToStrings, InboundRecord, InvalidRecordError, OutboundRecord } from './records';
 import { contextFromHeaders, ensureW3CPropagation, injectIntoHeaders, runInContext, startBatchSpan, startProcessSpan } from './trace-context';
 import { TransportMetrics } from './transport-metrics';
@@ -29,6 +30,8 @@ export interface KafkaTransportOptions {
   /** Records held in memory across partitions before consumption pauses. */
   maxInFlightRecords?: number;
   backoff?: BackoffOptions;
+  /** How often the group's lag is read from the brokers for `kafka_consumer_lag`. */
+  lagPollIntervalMs?: number;
   /** How long shutdown waits for the in-flight batch before abandoning it (uncommitted). */
   shutdownTimeoutMs?: number;
   sessionTimeoutMs?: number;
@@ -65,6 +68,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private producer: Producer | undefined;
   private readonly transactionalProducers = new Map<string, Promise<Producer>>();
   private readonly metrics: TransportMetrics;
+  private readonly lagMonitor: ConsumerLagMonitor;
   private readonly gate: InFlightGate;
   private readonly backoff: BackoffOptions;
   private stopping = false;
@@ -74,6 +78,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     super();
     this.metrics = new TransportMetrics(options.metrics);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.lagMonitor = new ConsumerLagMonitor(options.kafka, options.groupId, this.metrics.lag, options.lagPollIntervalMs ?? 10_000);
     this.gate = new InFlightGate(options.maxInFlightRecords ?? 10_000, (paused) => {
       this.metrics.pausedPartitions.set(paused ? 1 : 0);
       if (paused) this.metrics.pauses.inc();
@@ -139,10 +144,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.onBatch(payload),
     });
+    this.lagMonitor.start(topics);
     this.logger.log?.(`consuming ${topics.join(', ')} as group ${groupId}${this.options.transactional ? ' (transactional)' : ''}`);
   }
 
   private async disconnectAll(): Promise<void> {
+    await this.lagMonitor.stop();
     const producers = [this.producer, ...(await Promise.all(this.transactionalProducers.values()).catch(() => []))];
     this.transactionalProducers.clear();
     await this.consumer?.disconnect().catch(() => undefined);
@@ -190,10 +197,6 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       throw error;
     }
     payload.resolveOffset(progress.lastDone);
-    this.metrics.lag.set(
-      { topic: batch.topic, partition: String(batch.partition) },
-      Math.max(0, Number(batch.highWatermark) - Number(progress.lastDone) - 1),
-    );
     await payload.heartbeat().catch(() => undefined);
   }
 
@@ -230,7 +233,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
           span.end();
           throw error;
         }
-        this.addDeadLetter(progress, batch.topic, batch.partition, message, error as Error);
+        // In the record's context, so the dead-letter log line names its claim and trace.
+        runInContext(ctx, () => this.addDeadLetter(progress, batch.topic, batch.partition, message, error as Error));
       }
       timer();
       span.end();
@@ -291,7 +295,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     batchSpan.span.end();
     timer();
     for (const { record, error } of result.rejected ?? []) {
-      this.addDeadLetter(progress, batch.topic, batch.partition, messageOf.get(record) as KafkaMessage, error);
+      const ctx = spans.get(record)?.ctx ?? ROOT_CONTEXT;
+      runInContext(ctx, () => this.addDeadLetter(progress, batch.topic, batch.partition, messageOf.get(record) as KafkaMessage, error));
     }
     const outputs = (result.outputs ?? []).map((o) => {
       const ctx = o.causedBy ? spans.get(o.causedBy)?.ctx : undefined;
@@ -355,7 +360,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     progress.outputs.set(letter.topic, messages);
     progress.deadLetters++;
     this.metrics.deadLetters.inc({ topic, error_class: error.name || 'Error' });
-    this.logger.warn?.(`dead-lettered ${topic}/${partition}@${message.offset}: ${error.name}: ${error.message}`);
+    // The reason stays in the dead letter's headers: a message about a bad value can quote it (a parse
+    // error quotes the raw input), and a log line must never carry a claim's personal data.
+    this.logger.warn?.(`dead-lettered ${topic}/${partition}@${message.offset} to ${letter.topic}: ${error.name}`);
   }
 
   /**
@@ -376,7 +383,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         });
         await transaction.commit();
       } catch (error) {
-        await transaction.abort().catch(() => undefined);
+        // An abort that fails too (the broker went away mid-transaction) leaves the kafkajs producer
+        // in state ABORTING for good: every later beginTransaction throws. Drop it, so the retry
+        // gets a new producer whose initProducerId fences the old epoch and aborts the open transaction.
+        await transaction.abort().catch(() => this.dropTransactionalProducer(topic, partition));
         throw error;
       }
     } else {
@@ -387,9 +397,20 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     this.metrics.recordsIn.inc({ topic }, progress.handled);
   }
 
+  private transactionalIdOf(topic: string, partition: number): string {
+    return `${this.options.groupId}.${topic}.${partition}`;
+  }
+
+  private async dropTransactionalProducer(topic: string, partition: number): Promise<void> {
+    const id = this.transactionalIdOf(topic, partition);
+    const producer = this.transactionalProducers.get(id);
+    this.transactionalProducers.delete(id);
+    await producer?.then((p) => p.disconnect()).catch(() => undefined);
+  }
+
   /** One transactional producer per input partition: a restarted or moved consumer fences its predecessor. */
   private transactionalProducer(topic: string, partition: number): Promise<Producer> {
-    const id = `${this.options.groupId}.${topic}.${partition}`;
+    const id = this.transactionalIdOf(topic, partition);
     let producer = this.transactionalProducers.get(id);
     if (!producer) {
       const created = this.options.kafka.producer({

@@ -1,6 +1,7 @@
 import {
   Context,
   context,
+  createContextKey,
   propagation,
   ROOT_CONTEXT,
   Span,
@@ -54,6 +55,14 @@ export interface ProcessSpanInfo {
   consumerGroup: string;
 }
 
+const CLAIM_ID = createContextKey('claims-mesh claim.id');
+
+/** The claim a record's work concerns (its key), so every log line written while handling it names the claim. */
+export function claimIdOf(ctx: Context): string | undefined {
+  const claimId = ctx.getValue(CLAIM_ID);
+  return typeof claimId === 'string' ? claimId : undefined;
+}
+
 /** A CONSUMER span per record, child of the producer's context, named and tagged per the messaging conventions. */
 export function startProcessSpan(parent: Context, info: ProcessSpanInfo): { span: Span; ctx: Context } {
   const span = tracer.startSpan(
@@ -72,7 +81,8 @@ export function startProcessSpan(parent: Context, info: ProcessSpanInfo): { span
     },
     parent,
   );
-  return { span, ctx: trace.setSpan(parent, span) };
+  const ctx = trace.setSpan(parent, span);
+  return { span, ctx: info.key ? ctx.setValue(CLAIM_ID, info.key) : ctx };
 }
 
 /**

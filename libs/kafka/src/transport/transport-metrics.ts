@@ -7,7 +7,7 @@ export class TransportMetrics {
   readonly deadLetters: Counter<'topic' | 'error_class'>;
   readonly handlerSeconds: Histogram<'topic'>;
   readonly batchSize: Histogram<'topic'>;
-  readonly lag: Gauge<'topic' | 'partition'>;
+  readonly lag: Gauge<'group' | 'topic' | 'partition'>;
   readonly retries: Counter<'topic'>;
   readonly pausedPartitions: Gauge;
   readonly pauses: Counter;
@@ -48,8 +48,8 @@ export class TransportMetrics {
     });
     this.lag = new Gauge({
       name: 'kafka_consumer_lag',
-      help: 'Records between the last processed offset and the high watermark, per partition.',
-      labelNames: ['topic', 'partition'],
+      help: "Records between the group's committed offset and the high watermark, per partition (polled from the brokers).",
+      labelNames: ['group', 'topic', 'partition'],
       registers,
     });
     this.retries = new Counter({

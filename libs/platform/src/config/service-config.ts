@@ -48,6 +48,9 @@ export class ServiceConfig {
 
   @IsIn(['local', 'test', 'staging', 'production'])
   DEPLOYMENT_ENV = 'local';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
 }
 
 export type ConfigClass<T extends ServiceConfig> = new () => T;
