@@ -27,6 +27,9 @@ export default tseslint.config(
   },
   // k6 suites: ES modules run by k6's own runtime, which provides __ENV.
   { files: ['load-tests/k6/**/*.js'], languageOptions: { sourceType: 'module', globals: { __ENV: 'readonly' } } },
-  // Pages served to browsers (the reviewer page) run as plain scripts with browser globals.
-  { files: ['services/*/public/**/*.js'], languageOptions: { sourceType: 'script', globals: globals.browser } },
+  // Pages served to browsers (the reviewer page, the trace viewer Jaeger serves) run as plain scripts with browser globals.
+  {
+    files: ['services/*/public/**/*.js', 'infra/local/jaeger/ui/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
+  },
 );

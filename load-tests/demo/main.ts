@@ -89,8 +89,8 @@ async function main(): Promise<void> {
     console.log(`\n[demo] lineage of ${review.action} claim ${review.claimId} (GET ${AUDIT}/v1/lineage/${review.claimId}):`);
     console.log(lineage.ok ? JSON.stringify(await lineage.json(), null, 2) : `  audit answered ${lineage.status}`);
     const tags = encodeURIComponent(JSON.stringify({ 'claim.id': review.claimId }));
-    console.log(`\n[demo] its trace in Jaeger: ${stack.jaegerQueryUrl}/search?service=ingest&tags=${tags}`);
-    console.log(`        (query API: ${stack.jaegerQueryUrl}/api/traces?service=feature&tags=${tags})`);
+    console.log(`\n[demo] its trace in Jaeger: ${stack.jaegerQueryUrl}/?claim=${encodeURIComponent(review.claimId)}`);
+    console.log(`        (query API: ${stack.jaegerQueryUrl}/api/traces?service=ingest&tags=${tags})`);
   }
   console.log(`[demo] reviewer page: ${REVIEWER_PAGE}/  (API key dev-reviewer-key); ${finalDecision.size} final decisions so far`);
   console.log('[demo] the stack and services keep running: `make down` stops them.');

@@ -6,3 +6,4 @@ export * from './health-probe';
 export * from './transport';
 export * from './publisher';
 export * from './produce-chunks';
+export * from './partition-checked-send';

@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AvroSerde } from '@claims-mesh/contracts';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
-import { chunkBySize } from './produce-chunks';
+import { PartitionCheckedSender } from './partition-checked-send';
 import { injectIntoHeaders } from './transport/trace-context';
 
 export interface PublishRecord<T = unknown> {
@@ -31,12 +31,15 @@ export class KafkaPublisher {
   private queue: Waiting[] = [];
   private flushing = false;
   private pending = 0;
+  private readonly sender: PartitionCheckedSender;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly serde: AvroSerde,
     private readonly maxRecordsPerRequest = 5000,
-  ) {}
+  ) {
+    this.sender = new PartitionCheckedSender(kafka);
+  }
 
   /** Records accepted by publish() and not yet acknowledged by the brokers. */
   get pendingRecords(): number {
@@ -97,7 +100,7 @@ export class KafkaPublisher {
           const byTopic = new Map<string, Message[]>();
           for (const w of batch) byTopic.set(w.topic, [...(byTopic.get(w.topic) ?? []), ...w.messages]);
           const topicMessages = [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
-          for (const chunk of chunkBySize(topicMessages)) await producer.sendBatch({ acks: -1, topicMessages: chunk });
+          await this.sender.send(producer, topicMessages);
           batch.forEach((w) => w.resolve());
         } catch (error) {
           batch.forEach((w) => w.reject(error as Error));

@@ -5,7 +5,7 @@ import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners,
 import { Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { BackoffOptions, DEFAULT_BACKOFF, RetryControl, retryTransient, StoppedError } from './backoff';
-import { chunkBySize } from '../produce-chunks';
+import { PartitionCheckedSender } from '../partition-checked-send';
 import { deadLetterOf } from './dead-letter';
 import { InFlightGate } from './in-flight-gate';
 import { ConsumerLagMonitor } from './consumer-lag-monitor';
@@ -71,6 +71,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private readonly lagMonitor: ConsumerLagMonitor;
   private readonly gate: InFlightGate;
   private readonly backoff: BackoffOptions;
+  private readonly sender: PartitionCheckedSender;
   private stopping = false;
   private started: Promise<void> | undefined;
 
@@ -78,6 +79,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     super();
     this.metrics = new TransportMetrics(options.metrics);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.sender = new PartitionCheckedSender(options.kafka);
     this.lagMonitor = new ConsumerLagMonitor(options.kafka, options.groupId, this.metrics.lag, options.lagPollIntervalMs ?? 10_000);
     this.gate = new InFlightGate(options.maxInFlightRecords ?? 10_000, (paused) => {
       this.metrics.pausedPartitions.set(paused ? 1 : 0);
@@ -376,7 +378,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       const producer = await this.transactionalProducer(topic, partition);
       const transaction = await producer.transaction();
       try {
-        for (const chunk of chunkBySize(topicMessages)) await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
+        await this.sender.send(transaction, topicMessages);
         await transaction.sendOffsets({
           consumerGroupId: this.options.groupId,
           topics: [{ topic, partitions: [{ partition, offset }] }],
@@ -390,7 +392,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         throw error;
       }
     } else {
-      for (const chunk of chunkBySize(topicMessages)) await (this.producer as Producer).sendBatch({ topicMessages: chunk, acks: -1 });
+      await this.sender.send(this.producer as Producer, topicMessages);
       await (this.consumer as Consumer).commitOffsets([{ topic, partition, offset }]);
     }
     for (const { topic: name, messages } of topicMessages) this.metrics.recordsOut.inc({ topic: name }, messages.length);
