@@ -78,7 +78,7 @@ observability-check: install
 	node infra/observability/checks/dashboard-exprs-as-rules.mjs | infra/observability/promtool.sh check rules
 	eslint infra/observability
 
-test: install build stack-up topics schemas-check lint observability-check browser
+test: install build stack-up topics schemas-check lint observability-check browser k6
 	@mkdir -p $(RESULTS)
 	@rc=0; \
 	  jest --selectProjects unit --json --outputFile=$(RESULTS)/jest-unit.json || rc=1; \
