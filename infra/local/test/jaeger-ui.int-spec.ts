@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { waitFor } from '@claims-mesh/testing';
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, tabTo, waitFor } from '@claims-mesh/testing';
 import { chromium, BrowserContext, Page } from 'playwright-core';
 
 // `stack up jaeger` with ports and a data dir of its own (the shared Jaeger is never restarted):
@@ -21,20 +21,6 @@ const PORTS = {
 };
 const UI = `http://127.0.0.1:${PORTS.JAEGER_QUERY_HTTP_PORT}`;
 const OTLP = `http://127.0.0.1:${PORTS.JAEGER_OTLP_HTTP_PORT}`;
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-/** Kept by the test run (results/ is git-ignored) so a person can look at the page. */
-const SCREENSHOTS = join(__dirname, '..', '..', '..', 'results', 'screenshots');
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
@@ -84,14 +70,6 @@ function resourceSpans(service: string, spans: SpanSpec[], t0: bigint) {
 }
 
 /** Presses Tab until `selector` has the focus: the page must be reachable by keyboard alone. */
-async function tabTo(page: Page, selector: string, maxPresses = 60): Promise<void> {
-  for (let i = 0; i <= maxPresses; i++) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`${maxPresses} Tab presses never reached ${selector}`);
-}
-
 /** The waterfall's rows in document order: [service, operation, depth]. */
 async function waterfallRows(page: Page): Promise<[string, string, number][]> {
   return page.$$eval('#waterfall li.span', (items) =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimDecided, ClaimSubmitted } from '@claims-mesh/contracts';
-import { Mesh, sampleClaim, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
+import { CHROMIUM, CHROMIUM_ARGS, Mesh, sampleClaim, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,7 +147,7 @@ describe('the mesh end to end (all six services, real stack)', () => {
   });
 
   it("puts a reviewer's verdict, given on the reviewer page in Chromium, into the claim's lineage", async () => {
-    expect(existsSync('/usr/bin/chromium')).toBe(true); // `make test` installs Debian's chromium
+    expect(existsSync(CHROMIUM)).toBe(true); // `make test` installs Debian's chromium
     // A serial number claimed before: the rule set sends the second claim to review.
     const serialNumber = `SN-${randomUUID().slice(0, 8)}`;
     const earlier = await submit(claimRequest({ serialNumber }));
@@ -161,9 +161,9 @@ describe('the mesh end to end (all six services, real stack)', () => {
     const reviewDecision = firstDecision;
     const profile = mkdtempSync(join(tmpdir(), 'mesh-reviewer-'));
     const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     try {
       const page = await browser.newPage();

@@ -28,7 +28,7 @@ export class IncompleteSendError extends Error {
  */
 export class PartitionCheckedSender {
   private readonly partitioner = Partitioners.DefaultPartitioner();
-  private readonly partitionCounts = new Map<string, Promise<number>>();
+  private readonly partitions = new Map<string, Promise<PartitionMetadata[]>>();
 
   constructor(private readonly kafka: Kafka) {}
 
@@ -45,14 +45,7 @@ export class PartitionCheckedSender {
 
   /** Gives every record the partition kafkajs would have chosen (murmur2 of the key). */
   private async place({ topic, messages }: TopicMessages): Promise<TopicMessages> {
-    const count = await this.partitionCount(topic);
-    const partitionMetadata: PartitionMetadata[] = Array.from({ length: count }, (_, partitionId) => ({
-      partitionId,
-      leader: partitionId,
-      replicas: [],
-      isr: [],
-      partitionErrorCode: 0,
-    }));
+    const partitionMetadata = await this.partitionsOf(topic);
     const place = (message: Message): Message =>
       message.partition === undefined || message.partition === null
         ? { ...message, partition: this.partitioner({ topic, partitionMetadata, message }) }
@@ -60,15 +53,26 @@ export class PartitionCheckedSender {
     return { topic, messages: messages.map(place) };
   }
 
-  /** Read once per topic: the mesh's topics never change their partition count while it runs. */
-  private partitionCount(topic: string): Promise<number> {
-    let count = this.partitionCounts.get(topic);
-    if (!count) {
-      count = this.fetchPartitionCount(topic);
-      count.catch(() => this.partitionCounts.delete(topic));
-      this.partitionCounts.set(topic, count);
+  /**
+   * What the partitioner needs of a topic (only how many partitions it has), read once per
+   * topic: the mesh's topics never change their partition count while it runs.
+   */
+  private partitionsOf(topic: string): Promise<PartitionMetadata[]> {
+    let partitions = this.partitions.get(topic);
+    if (!partitions) {
+      partitions = this.fetchPartitionCount(topic).then((count) =>
+        Array.from({ length: count }, (_, partitionId) => ({
+          partitionId,
+          leader: partitionId,
+          replicas: [],
+          isr: [],
+          partitionErrorCode: 0,
+        })),
+      );
+      partitions.catch(() => this.partitions.delete(topic));
+      this.partitions.set(topic, partitions);
     }
-    return count;
+    return partitions;
   }
 
   private async fetchPartitionCount(topic: string): Promise<number> {

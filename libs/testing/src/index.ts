@@ -10,3 +10,4 @@ export * from './raw-http';
 export * from './bad-input/seeded-random';
 export * from './bad-input/http-corpus';
 export * from './bad-input/kafka-corpus';
+export * from './chromium';

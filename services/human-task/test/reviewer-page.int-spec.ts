@@ -1,22 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, tabTo } from '@claims-mesh/testing';
 import { chromium, BrowserContext, Page } from 'playwright-core';
 import { CompletedReviews, HumanTaskUnderTest, OTHER_REVIEWER_KEY, REVIEWER_ID, REVIEWER_KEY, reviewDecision } from './human-task-harness';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-/** Kept by the test run (results/ is git-ignored) so a person can look at the page. */
-const SCREENSHOTS = join(__dirname, '..', '..', '..', 'results', 'screenshots');
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`reviewer page tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
@@ -32,14 +19,6 @@ function urgentDecision(overrides: Parameters<typeof reviewDecision>[0] = {}) {
 }
 
 /** Presses Tab until `selector` has the focus: the page must be reachable by keyboard alone. */
-async function tabTo(page: Page, selector: string, maxPresses = 60): Promise<void> {
-  for (let i = 0; i <= maxPresses; i++) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`${maxPresses} Tab presses never reached ${selector}`);
-}
-
 /** A fresh tab, signed in by typing the reviewer key into the key form, once the inbox shows `taskId`. */
 async function signedIn(context: BrowserContext, ht: HumanTaskUnderTest, taskId: string): Promise<Page> {
   const page = await context.newPage();
