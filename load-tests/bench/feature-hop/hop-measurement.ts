@@ -3,7 +3,7 @@ import { stack } from '@claims-mesh/testing';
 import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { encodedClaims, percentile, produceAtRate } from '../kafka-hop/load';
 import { HopSample, OutputReader } from '../kafka-hop/output-reader';
-import { log, NO_LATENCY, VariantResult } from '../kafka-hop/variant-run';
+import { drainFigures, log, NO_LATENCY, VariantResult } from '../kafka-hop/variant-run';
 
 /** A hop that turns each record of `input` into one record of `output` keyed by the same claim id. */
 export interface HopUnderTest {
@@ -110,17 +110,14 @@ export async function measureHop(
     const cpuCores = Object.fromEntries(
       Object.entries(cpuAfter).map(([name, s]) => [name, (s - (cpuBefore[name] ?? NaN)) / seconds]),
     );
-    const drain = {
+    const drain = drainFigures({
       records: settings.records,
       recordBytes: (messages[0]?.value as Buffer | undefined)?.length ?? 0,
-      batches: batches.count,
-      meanBatch: batches.count ? batches.records / batches.count : 0,
+      batches,
       committed: fed.length,
-      complete: fed.length >= settings.records,
       seconds,
-      recordsPerSecond: fed.length / seconds,
       startupMs,
-    };
+    });
     if (!drain.complete) {
       // A stalled hop would stall the latency phase too.
       console.warn(

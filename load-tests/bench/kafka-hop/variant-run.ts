@@ -71,6 +71,28 @@ export interface VariantResult {
   };
 }
 
+/** The drain figures of a closed-loop run: what every hop benchmark reports the same way. */
+export function drainFigures(run: {
+  records: number;
+  recordBytes: number;
+  batches: { count: number; records: number };
+  committed: number;
+  seconds: number;
+  startupMs: number;
+}): VariantResult['drain'] {
+  return {
+    records: run.records,
+    recordBytes: run.recordBytes,
+    batches: run.batches.count,
+    meanBatch: run.batches.count ? run.batches.records / run.batches.count : 0,
+    committed: run.committed,
+    complete: run.committed >= run.records,
+    seconds: run.seconds,
+    recordsPerSecond: run.committed / run.seconds,
+    startupMs: run.startupMs,
+  };
+}
+
 /** The latency of a run that had no latency phase. */
 export const NO_LATENCY: VariantResult['latency'] = {
   sent: 0,
@@ -146,17 +168,14 @@ export async function runVariant(
   const first = relay.firstRecordAt() ?? drained.at;
   const batches = await relay.batches();
   const seconds = Math.max(0.001, (drained.at - first) / 1000);
-  const drain = {
+  const drain = drainFigures({
     records: settings.records,
     recordBytes,
-    batches: batches.count,
-    meanBatch: batches.count ? batches.records / batches.count : 0,
+    batches,
     committed: drained.committed,
-    complete: drained.committed >= settings.records,
     seconds,
-    recordsPerSecond: drained.committed / seconds,
     startupMs: first - startedAt,
-  };
+  });
   if (settings.latencySeconds <= 0) {
     await relay.stop();
     return { name: variant.name, label: variant.label, drain, latency: NO_LATENCY };
