@@ -4,13 +4,13 @@ import { AimdController } from './aimd-controller';
 const FEATURES = 2;
 
 /** Scores each row as the sum of its features; resolves when `release` is called. */
-function deferredExecutor() {
+function deferredExecutor(latencyMs = 5) {
   const calls: { batchSize: number; release: () => void }[] = [];
   const execute = (rows: Float32Array, batchSize: number) =>
     new Promise<BatchExecution>((resolve) => {
       const values = new Float32Array(batchSize);
       for (let i = 0; i < batchSize; i++) values[i] = rows[i * FEATURES] + rows[i * FEATURES + 1];
-      calls.push({ batchSize, release: () => resolve({ values, shard: 's1', latencyMs: 5 }) });
+      calls.push({ batchSize, release: () => resolve({ values, shard: 's1', latencyMs }) });
     });
   return { calls, execute };
 }
@@ -59,6 +59,22 @@ describe('AdaptiveBatcher', () => {
     calls[3].release();
     expect((await scores).map((s) => s.value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(batcher.queued).toBe(0);
+  });
+
+  it('keeps the batch size through slow round trips while a backlog waits, and shrinks it once drained', async () => {
+    const { calls, execute } = deferredExecutor(120);
+    const controller = new AimdController({ sloMs: 50, maxBatchSize: 4, initialBatchSize: 4 });
+    const batcher = new AdaptiveBatcher(execute, controller, { featureCount: FEATURES, maxConcurrentBatches: 1 });
+    const scores = batcher.scoreAll(Array.from({ length: 12 }, (_, i) => row(i)));
+    const sizesAfterEachBatch: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      calls[round].release();
+      await new Promise((r) => setTimeout(r, 0));
+      sizesAfterEachBatch.push(controller.maxBatchSize);
+    }
+    expect(calls.map((c) => c.batchSize)).toEqual([4, 4, 4]);
+    expect(sizesAfterEachBatch).toEqual([4, 4, 2]);
+    expect((await scores).map((s) => s.value)).toEqual(Array.from({ length: 12 }, (_, i) => i));
   });
 
   it('sends a partial batch once its oldest request has waited the flush delay', async () => {

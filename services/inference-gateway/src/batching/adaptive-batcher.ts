@@ -130,7 +130,7 @@ export class AdaptiveBatcher {
     const queueDelaysMs = batch.map((waiting) => sentAt - waiting.enqueuedAt);
     try {
       const { values, shard, latencyMs } = await this.execute(rows, batch.length);
-      this.controller.observe(latencyMs, batch.length);
+      this.controller.observe(latencyMs, batch.length, this.queued >= this.controller.maxBatchSize);
       this.options.onBatch?.({ batchSize: batch.length, shard, latencyMs, queueDelaysMs });
       batch.forEach((waiting, i) =>
         waiting.resolve({ value: values[i], batchSize: batch.length, shard, tritonLatencyMs: latencyMs, queueDelayMs: queueDelaysMs[i] }),

@@ -29,6 +29,14 @@ describe('AimdController', () => {
     expect(aimd.maxBatchSize).toBe(16);
   });
 
+  it('holds the size after a slow batch while a backlog waits, and halves again once it is gone', () => {
+    const aimd = new AimdController({ sloMs: 50, maxBatchSize: 256, initialBatchSize: 128 });
+    for (let i = 0; i < 4; i++) aimd.observe(120, 128, true);
+    expect(aimd.maxBatchSize).toBe(128);
+    aimd.observe(120, 128, false);
+    expect(aimd.maxBatchSize).toBe(64);
+  });
+
   it('never shrinks below one request', () => {
     const aimd = new AimdController({ sloMs: 50, maxBatchSize: 256, initialBatchSize: 1 });
     aimd.observe(500, 1);

@@ -48,10 +48,18 @@ export class AimdController {
     return Math.max(0, Math.min(this.maxDelayMs, this.maxDelayMs * headroom));
   }
 
-  /** Feeds back the round trip of a batch of `batchSize` requests. */
-  observe(latencyMs: number, batchSize: number): void {
+  /**
+   * Feeds back the round trip of a batch of `batchSize` requests. `backlogged`: when it came
+   * back, a full batch or more was already waiting, so the next batches leave full whatever
+   * the size and throughput is what brings the waiting requests' latency back.
+   */
+  observe(latencyMs: number, batchSize: number, backlogged = false): void {
     this.smoothedLatencyMs = this.smoothedLatencyMs === 0 ? latencyMs : 0.8 * this.smoothedLatencyMs + 0.2 * latencyMs;
     if (latencyMs > this.options.sloMs) {
+      // Behind a backlog a slow round trip says the shards or this process fell behind, not
+      // that batches are too big: halving the size would halve what each round trip drains
+      // and turn a short stall into seconds of queueing. The size is held until the backlog is gone.
+      if (backlogged) return;
       // A batch larger than the current limit left before the last decrease, which already
       // answered for it: one slow spell among the batches in flight decreases the size once.
       if (batchSize <= this.size) this.size = Math.max(1, Math.floor(this.size * this.factor));
