@@ -23,7 +23,7 @@ STACK := infra/local/stack
 SERVICES := infra/local/services
 RESULTS := results
 
-.PHONY: help install build lint stack-up topics schemas-check observability-check browser test demo down status bench-kafka-hop bench-feature-hop bench-ingest-http chaos bench-gateway
+.PHONY: help install build lint stack-up topics schemas-check observability-check browser test demo down status bench-kafka-hop bench-transactions bench-feature-hop bench-ingest-http chaos bench-gateway
 
 help:
 	@echo "make demo   - install, start the local stack and all six services, show they are ready"
@@ -103,6 +103,11 @@ status:
 # Bare kafkajs relay vs the KafkaTransport hop on the local broker; writes results/bench/kafka-hop.json.
 bench-kafka-hop: build stack-up topics
 	node load-tests/dist/bench/kafka-hop/main.js
+
+# One partition's consume-transform-produce transactions in a row, with kafkajs's default retry and the
+# transport's (what CONCURRENT_TRANSACTIONS costs each hop); writes results/bench/transactions.json.
+bench-transactions: build stack-up
+	node load-tests/dist/bench/transactions/main.js
 
 # The feature service (Redis feature store) hop vs the bare relay; writes results/bench/feature-hop.json.
 bench-feature-hop: build stack-up topics

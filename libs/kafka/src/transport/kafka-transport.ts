@@ -1,7 +1,7 @@
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { AvroSerde, WireFormatError } from '@claims-mesh/contracts';
 import { ROOT_CONTEXT, Span, SpanStatusCode } from '@opentelemetry/api';
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer, RetryOptions } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { BackoffOptions, DEFAULT_BACKOFF, RetryControl, retryTransient, StoppedError } from './backoff';
@@ -193,10 +193,15 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     }
     if (progress.lastDone === undefined) return;
     try {
-      await retryTransient(() => this.commit(batch.topic, batch.partition, progress), control);
+      await retryTransient(() => this.commit(batch.topic, batch.partition, progress), {
+        ...control,
+        isPermanent: (error) => isPermanent(error) || this.rejoinNeededBy(error) !== undefined,
+      });
     } catch (error) {
       if (error instanceof StoppedError) return; // not committed: redelivered after restart
-      throw error;
+      // On this error kafkajs's runner joins the group again, which looks the coordinator up again;
+      // the batch is not committed and comes again (its outputs are replayed, as after a crash).
+      throw this.rejoinNeededBy(error) ?? error;
     }
     payload.resolveOffset(progress.lastDone);
     await payload.heartbeat().catch(() => undefined);
@@ -399,6 +404,23 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     this.metrics.recordsIn.inc({ topic }, progress.handled);
   }
 
+  /**
+   * The group error, possibly wrapped, on which a commit must give up so that kafkajs joins the group
+   * again. kafkajs commits a consumer's offsets to the coordinator it found at its last join and on
+   * NOT_COORDINATOR only refreshes metadata: once a broker's failover has moved the coordinator, a
+   * commit retried inside the batch goes to the old broker for ever (seen: audit, and once the
+   * gateway, stopped consuming for good after the broker came back, ready all along). Only a join
+   * finds the new coordinator. A transaction's offsets need none: kafkajs looks the coordinator up
+   * for each one.
+   */
+  private rejoinNeededBy(error: unknown): Error | undefined {
+    if (this.options.transactional) return undefined;
+    for (let e = error as (Error & { type?: string; cause?: unknown }) | undefined; e; e = e.cause as typeof e) {
+      if (e.type !== undefined && GROUP_MEMBERSHIP_ERRORS.has(e.type)) return e;
+    }
+    return undefined;
+  }
+
   private transactionalIdOf(topic: string, partition: number): string {
     return `${this.options.groupId}.${topic}.${partition}`;
   }
@@ -420,9 +442,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         idempotent: true,
         maxInFlightRequests: 1,
         createPartitioner: Partitioners.DefaultPartitioner,
-        // A transaction begun right after a commit may meet CONCURRENT_TRANSACTIONS; kafkajs's
-        // default first retry (300 ms) would dominate the hop's latency.
-        retry: { initialRetryTime: 25, retries: Number.MAX_SAFE_INTEGER },
+        retry: TRANSACTIONAL_RETRY,
       });
       producer = created.connect().then(() => created);
       producer.catch(() => this.transactionalProducers.delete(id));
@@ -448,6 +468,15 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 const STOP_CHECK_EVERY = 32;
 
 /**
+ * kafkajs retry settings of the transactional producers. A transaction's first send after a
+ * commit usually meets CONCURRENT_TRANSACTIONS while the coordinator still writes the previous
+ * one's markers, which takes a few ms; kafkajs's default first retry (300 ms, doubling) made
+ * that wait the bulk of each hop's latency (`make bench-transactions` measures it). The cap
+ * keeps a producer from sleeping through a broker's failover between attempts.
+ */
+export const TRANSACTIONAL_RETRY: RetryOptions = { initialRetryTime: 1, maxRetryTime: 250, retries: Number.MAX_SAFE_INTEGER };
+
+/**
  * Runs `operation` once without the retry machinery (most calls succeed, many synchronously),
  * and only on a transient failure hands it to retryTransient.
  */
@@ -460,6 +489,9 @@ function tryThenRetry<T>(operation: () => T | Promise<T>, control: RetryControl)
     return retry(error);
   }
 }
+
+/** The group errors on which kafkajs's runner joins the group again (isRebalancing and UNKNOWN_MEMBER_ID in kafkajs). */
+const GROUP_MEMBERSHIP_ERRORS = new Set(['NOT_COORDINATOR_FOR_GROUP', 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
 /** Errors that no retry can fix: the record goes to the DLQ. */
 function isPermanent(error: unknown): boolean {
