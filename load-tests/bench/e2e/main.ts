@@ -7,7 +7,9 @@
  *
  * BENCH_RATES (claims/s, default 1000,2000,3500,5000,7000), BENCH_STEP_SECONDS (60),
  * BENCH_BATCH (claims per request/produce, 100), BENCH_DRAIN_SECONDS (30),
- * BENCH_PORT_BASE (13950: services on 13951-13956), BENCH_CPU_PROF_DIR (profile the services).
+ * BENCH_PORT_BASE (13950: services on 13951-13956), BENCH_CPU_PROF_DIR (profile the services),
+ * BENCH_TRACE_SAMPLE_RATIO (1: every claim traced, as the local stack runs; 0.1 keeps a tenth of
+ * the claims' traces, as a deployment at these rates would).
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
@@ -19,6 +21,7 @@ import { Admin } from 'kafkajs';
 import { fmt, printTable, writeResult } from '../kafka-hop/report';
 import { log } from '../kafka-hop/variant-run';
 import { cpuProfileEnv } from '../shared/cpu-profile';
+import { traceSamplingEnv } from '../shared/trace-sampling';
 import { MeshPipeline } from './mesh-pipeline';
 import { Pipeline } from './pipeline';
 import { rateSteps } from './rate-steps';
@@ -37,6 +40,7 @@ const drive: DriveSettings = {
 };
 const PORT_BASE = env('BENCH_PORT_BASE', 13950);
 const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
+const TRACE_SAMPLE_RATIO = env('BENCH_TRACE_SAMPLE_RATIO', 1);
 const TARGET = { claimsPerSecond: 5000, seconds: 60, p99Ms: 1000, ratio: 0.4 };
 
 interface PipelineResult {
@@ -157,11 +161,15 @@ async function main(): Promise<void> {
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   log(
     `steps ${steps.map((s) => `${s.claimsPerSecond}/s`).join(', ')}, ${steps[0].seconds} s each, ` +
-      `${drive.batchSize} claims per request; ${partitions} partitions per topic; broker ${stack.kafkaBrokers}`,
+      `${drive.batchSize} claims per request; ${partitions} partitions per topic; broker ${stack.kafkaBrokers}; ` +
+      `mesh traces ${TRACE_SAMPLE_RATIO < 1 ? `${TRACE_SAMPLE_RATIO * 100} % of claims` : 'every claim'}`,
   );
   try {
     const mesh = await measure(
-      new MeshPipeline(admin, PORT_BASE, drive.batchSize, cpuProfileEnv(PROFILE_DIR)),
+      new MeshPipeline(admin, PORT_BASE, drive.batchSize, {
+        ...cpuProfileEnv(PROFILE_DIR),
+        ...traceSamplingEnv(TRACE_SAMPLE_RATIO),
+      }),
     );
     const chain = await measure(new RelayChainPipeline(admin, runId, partitions));
     const ratio = mesh.peakDecidedPerSecond / chain.peakDecidedPerSecond;
@@ -197,7 +205,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       broker: stack.kafkaBrokers,
       node: process.version,
-      config: { steps, drive, partitions },
+      config: { steps, drive, partitions, traceSampleRatio: TRACE_SAMPLE_RATIO },
       definition:
         'open loop: each step offers claimsPerSecond in batches (mesh: POST /v1/claims/batch to ingest; relay chain: kafkajs send to its first topic); ' +
         "decided/s = the step's claims whose first decided record (CreateTime) falls in the step after its settle time, per second; " +

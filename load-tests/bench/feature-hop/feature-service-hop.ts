@@ -3,6 +3,7 @@ import { ServiceProcess, stack, startGroupAtEnd } from '@claims-mesh/testing';
 import Redis from 'ioredis';
 import { Admin } from 'kafkajs';
 import { log } from '../kafka-hop/variant-run';
+import { traceSamplingEnv } from '../shared/trace-sampling';
 import { cpuProfileEnv } from '../shared/cpu-profile';
 import { metricSums } from '../shared/service-metrics';
 import { HopUnderTest } from './hop-measurement';
@@ -48,12 +49,7 @@ export class FeatureServiceHop implements HopUnderTest {
     this.service = ServiceProcess.start('feature', this.port, {
       KAFKA_GROUP_ID: this.groupId,
       FEATURE_SET_VERSION: this.featureSetVersion,
-      ...(this.traceSampleRatio < 1
-        ? {
-            OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-            OTEL_TRACES_SAMPLER_ARG: String(this.traceSampleRatio),
-          }
-        : {}),
+      ...traceSamplingEnv(this.traceSampleRatio),
       ...cpuProfileEnv(this.profileDir),
     });
     await this.service.listening(60_000);
