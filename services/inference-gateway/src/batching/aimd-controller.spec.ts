@@ -1,12 +1,22 @@
 import { AimdController } from './aimd-controller';
 
 describe('AimdController', () => {
-  it('grows the batch size by the additive step after each full batch under the SLO', () => {
+  it('doubles the batch size after each full batch under the SLO until the first one over it', () => {
     const aimd = new AimdController({ sloMs: 50, maxBatchSize: 256, initialBatchSize: 8, additiveStep: 4 });
     aimd.observe(10, 8);
-    expect(aimd.maxBatchSize).toBe(12);
-    aimd.observe(10, 12);
     expect(aimd.maxBatchSize).toBe(16);
+    aimd.observe(10, 16);
+    expect(aimd.maxBatchSize).toBe(32);
+  });
+
+  it('grows by the additive step once a batch has been over the SLO', () => {
+    const aimd = new AimdController({ sloMs: 50, maxBatchSize: 256, initialBatchSize: 64, additiveStep: 4 });
+    aimd.observe(80, 64);
+    expect(aimd.maxBatchSize).toBe(32);
+    aimd.observe(10, 32);
+    expect(aimd.maxBatchSize).toBe(36);
+    aimd.observe(10, 36);
+    expect(aimd.maxBatchSize).toBe(40);
   });
 
   it('does not grow after a partial batch: it says nothing about whether a larger one fits', () => {
