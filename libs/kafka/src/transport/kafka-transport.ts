@@ -1,7 +1,7 @@
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { AvroSerde, WireFormatError } from '@claims-mesh/contracts';
 import { ROOT_CONTEXT, Span, SpanStatusCode } from '@opentelemetry/api';
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer, RetryOptions } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaJSProtocolError, KafkaMessage, Message, Partitioners, Producer, RetryOptions } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { BackoffOptions, DEFAULT_BACKOFF, RetryControl, retryTransient, StoppedError } from './backoff';
@@ -54,6 +54,8 @@ interface BatchProgress {
   handled: number;
   /** Offset of the last record fully handled; everything up to it can be committed. */
   lastDone: string | undefined;
+  /** A transactional commit failed and so did its abort: that transaction may have committed after all. */
+  commitInDoubt: boolean;
 }
 
 type Handler = MessageHandler<unknown, unknown, unknown> & { extras?: HandlerExtras };
@@ -181,7 +183,14 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     const handler = this.messageHandlers.get(batch.topic) as Handler | undefined;
     if (!handler) return;
     this.metrics.batchSize.observe({ topic: batch.topic }, batch.messages.length);
-    const progress: BatchProgress = { outputs: new Map(), producedCount: 0, deadLetters: 0, handled: 0, lastDone: undefined };
+    const progress: BatchProgress = {
+      outputs: new Map(),
+      producedCount: 0,
+      deadLetters: 0,
+      handled: 0,
+      lastDone: undefined,
+      commitInDoubt: false,
+    };
     const running = () => !this.stopping && payload.isRunning() && !payload.isStale();
     const control = this.retryControl(batch.topic, payload.heartbeat, running);
 
@@ -193,18 +202,22 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     }
     if (progress.lastDone === undefined) return;
     try {
-      await retryTransient(() => this.commit(batch.topic, batch.partition, progress), {
+      await retryTransient(() => this.commit(payload, progress), {
         ...control,
-        isPermanent: (error) => isPermanent(error) || this.rejoinNeededBy(error) !== undefined,
+        isPermanent: (error) => isPermanent(error) || error instanceof CoordinatorLostError,
       });
     } catch (error) {
       if (error instanceof StoppedError) return; // not committed: redelivered after restart
-      // On this error kafkajs's runner joins the group again, which looks the coordinator up again;
-      // the batch is not committed and comes again (its outputs are replayed, as after a crash).
-      throw this.rejoinNeededBy(error) ?? error;
+      // The batch is not committed and comes again after the join (its outputs are replayed, as after a crash).
+      if (error instanceof CoordinatorLostError) throw rejoinRequest(error.cause);
+      throw error;
     }
     payload.resolveOffset(progress.lastDone);
-    await payload.heartbeat().catch(() => undefined);
+    await payload.heartbeat().catch((error: Error) => {
+      // kafkajs heartbeats the coordinator of its last join too; were it gone, kafkajs would retry
+      // and restart the consumer (seen: 5 retries, then 9 s before the restart) instead of joining.
+      if (coordinatorLost(error)) throw rejoinRequest(error);
+    });
   }
 
   private async handleOneByOne(
@@ -376,49 +389,61 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
    * Makes the batch's effects durable, then commits its offsets: outputs and dead letters
    * acknowledged by all in-sync replicas first (or all of it in one transaction).
    */
-  private async commit(topic: string, partition: number, progress: BatchProgress): Promise<void> {
+  private async commit(payload: EachBatchPayload, progress: BatchProgress): Promise<void> {
+    const { topic, partition } = payload.batch;
     const offset = (BigInt(progress.lastDone as string) + 1n).toString();
     const topicMessages = [...progress.outputs.entries()].map(([name, messages]) => ({ topic: name, messages }));
     if (this.options.transactional) {
       const producer = await this.transactionalProducer(topic, partition);
-      const transaction = await producer.transaction();
-      try {
-        await this.sender.send(transaction, topicMessages);
-        await transaction.sendOffsets({
-          consumerGroupId: this.options.groupId,
-          topics: [{ topic, partitions: [{ partition, offset }] }],
-        });
-        await transaction.commit();
-      } catch (error) {
-        // An abort that fails too (the broker went away mid-transaction) leaves the kafkajs producer
-        // in state ABORTING for good: every later beginTransaction throws. Drop it, so the retry
-        // gets a new producer whose initProducerId fences the old epoch and aborts the open transaction.
-        await transaction.abort().catch(() => this.dropTransactionalProducer(topic, partition));
-        throw error;
+      // A commit whose broker died before answering may have gone through: a coordinator that takes
+      // over finishes a transaction it finds logged as PrepareCommit (seen: 492 decisions published
+      // twice when the retry committed the same outputs again). The new producer's initProducerId
+      // returned only once that transaction was finished, either way, so the group's offset tells.
+      if (progress.commitInDoubt && (await this.committedOffset(topic, partition)) >= BigInt(offset)) {
+        this.logger.warn?.(`${topic}/${partition}: the transaction in doubt had committed; not committing its outputs again`);
+      } else {
+        progress.commitInDoubt = false;
+        const transaction = await producer.transaction();
+        try {
+          await this.sender.send(transaction, topicMessages);
+          await transaction.sendOffsets({
+            consumerGroupId: this.options.groupId,
+            topics: [{ topic, partitions: [{ partition, offset }] }],
+          });
+          await transaction.commit();
+        } catch (error) {
+          // An abort that fails too (the broker went away mid-transaction) leaves the kafkajs producer
+          // in state ABORTING for good: every later beginTransaction throws. Drop it, so the retry
+          // gets a new producer whose initProducerId fences the old epoch and finishes the open transaction.
+          await transaction.abort().catch(() => {
+            progress.commitInDoubt = true;
+            return this.dropTransactionalProducer(topic, partition);
+          });
+          throw error;
+        }
       }
     } else {
       await this.sender.send(this.producer as Producer, topicMessages);
-      await (this.consumer as Consumer).commitOffsets([{ topic, partition, offset }]);
+      // The payload's commit rather than consumer.commitOffsets, which retries inside kafkajs for ~9 s
+      // even when only joining the group again can help.
+      await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] }).catch((error: Error) => {
+        throw coordinatorLost(error) ? new CoordinatorLostError(error) : error;
+      });
     }
     for (const { topic: name, messages } of topicMessages) this.metrics.recordsOut.inc({ topic: name }, messages.length);
     this.metrics.recordsIn.inc({ topic }, progress.handled);
   }
 
-  /**
-   * The group error, possibly wrapped, on which a commit must give up so that kafkajs joins the group
-   * again. kafkajs commits a consumer's offsets to the coordinator it found at its last join and on
-   * NOT_COORDINATOR only refreshes metadata: once a broker's failover has moved the coordinator, a
-   * commit retried inside the batch goes to the old broker for ever (seen: audit, and once the
-   * gateway, stopped consuming for good after the broker came back, ready all along). Only a join
-   * finds the new coordinator. A transaction's offsets need none: kafkajs looks the coordinator up
-   * for each one.
-   */
-  private rejoinNeededBy(error: unknown): Error | undefined {
-    if (this.options.transactional) return undefined;
-    for (let e = error as (Error & { type?: string; cause?: unknown }) | undefined; e; e = e.cause as typeof e) {
-      if (e.type !== undefined && GROUP_MEMBERSHIP_ERRORS.has(e.type)) return e;
+  /** The group's committed offset on a partition (-1 when none), from its coordinator. */
+  private async committedOffset(topic: string, partition: number): Promise<bigint> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [topic] });
+      return BigInt(committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
-    return undefined;
   }
 
   private transactionalIdOf(topic: string, partition: number): string {
@@ -490,8 +515,46 @@ function tryThenRetry<T>(operation: () => T | Promise<T>, control: RetryControl)
   }
 }
 
+/**
+ * A consumer's offset commit cannot succeed until the consumer joins its group again. kafkajs sends
+ * a group's commits to the coordinator it found when it last joined and never looks it up again on
+ * its own. After a broker's failover moved the coordinator, that is a broker gone from the metadata
+ * ("Broker 2 not found in the cached metadata", until it is back), then one that answers
+ * NOT_COORDINATOR for ever: retried inside the batch, one commit was tried thousands of times while
+ * audit (once the gateway) consumed nothing, ready all along. A join finds the new coordinator.
+ */
+class CoordinatorLostError extends Error {
+  override readonly name = 'CoordinatorLostError';
+
+  constructor(override readonly cause: Error) {
+    super(`offset commit failed, joining the group again: ${cause.message}`);
+  }
+}
+
 /** The group errors on which kafkajs's runner joins the group again (isRebalancing and UNKNOWN_MEMBER_ID in kafkajs). */
 const GROUP_MEMBERSHIP_ERRORS = new Set(['NOT_COORDINATOR_FOR_GROUP', 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+/**
+ * A commit's or heartbeat's error saying the member must join its group again: the coordinator of its
+ * last join is unreachable, gone from the metadata, or no longer the coordinator. Other errors are retried.
+ */
+function coordinatorLost(error: Error & { type?: string }): boolean {
+  return (
+    ['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSBrokerNotFound'].includes(error.name) ||
+    (error.type !== undefined && GROUP_MEMBERSHIP_ERRORS.has(error.type))
+  );
+}
+
+/**
+ * What eachBatch throws so that kafkajs's runner joins the group again, which it does on errors of
+ * the group types only: a group error as it came, an unreachable coordinator as the NOT_COORDINATOR
+ * it amounts to.
+ */
+function rejoinRequest(cause: Error & { type?: string }): Error {
+  if (cause.type !== undefined) return cause;
+  const notCoordinator = new Error(`the group's coordinator is gone (${cause.message}); joining the group again`);
+  return new KafkaJSProtocolError(Object.assign(notCoordinator, { type: 'NOT_COORDINATOR_FOR_GROUP', code: 16, retriable: true }));
+}
 
 /** Errors that no retry can fix: the record goes to the DLQ. */
 function isPermanent(error: unknown): boolean {
