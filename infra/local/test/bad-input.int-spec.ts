@@ -90,6 +90,8 @@ describe('bad input never harms the mesh (all six services, real stack)', () => 
   /** Good claims sent during the run, by id, with the personal data they carried. */
   const good = new Map<string, ReturnType<typeof personalData>>();
   let goodCount = 0;
+  /** Jaeger searches take microseconds since the epoch. */
+  const startedMicros = Date.now() * 1000;
 
   beforeAll(async () => {
     kafka = testKafka();
@@ -203,5 +205,22 @@ describe('bad input never harms the mesh (all six services, real stack)', () => 
     );
     expect(good.size).toBeGreaterThan(200);
     expect(leaks.slice(0, 20)).toEqual([]);
+  });
+
+  it("sends no personal data to Jaeger in any service's spans, Redis commands included", async () => {
+    const needles = [...good.values()].flatMap((pii) => Object.values(pii));
+    const search = async (query: string) => {
+      const res = await fetch(`${stack.jaegerQueryUrl}/api/traces?${query}&start=${startedMicros}&end=${Date.now() * 1000}&limit=200`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: unknown[] }).data;
+    };
+    // The audit service's lineage scripts take the claims' personal data as arguments: their spans must not carry them.
+    const traces = [
+      ...(await search(`service=audit&operation=${encodeURIComponent('PIPELINE EVALSHA')}`)),
+      ...(await Promise.all(MESH_SERVICES.map((name) => search(`service=${name}`)))).flat(),
+    ];
+    const text = JSON.stringify(traces);
+    expect(text).toContain('PIPELINE EVALSHA');
+    expect(needles.filter((needle) => text.includes(needle)).slice(0, 20)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ActionSymbols } from '@claims-mesh/contracts';
-import { REDIS } from '@claims-mesh/platform';
+import { execTracedPipeline, PipelineReplies, REDIS } from '@claims-mesh/platform';
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { LineageKeys, subjectOf } from './lineage-keys';
@@ -15,8 +15,6 @@ export interface WriteOutcome {
   /** The claim's first final decision: its end-to-end latency is observed exactly once. */
   firstFinalDecision: boolean;
 }
-
-type PipelineReplies = [error: Error | null, result: unknown][];
 
 /**
  * Writes lineage steps to the Redis index: a whole batch in one pipeline (one round trip),
@@ -49,22 +47,16 @@ export class LineageWriter {
   private async run(
     writes: readonly LineageWrite[],
   ): Promise<{ replies: PipelineReplies; scriptReplies: number[] }> {
-    const pipeline = this.redis.pipeline();
     const scriptReplies: number[] = [];
-    for (const write of writes) {
-      const subject = write.customerId === undefined ? '' : subjectOf(write.customerId);
-      // Indexed before the script runs: an erasure that starts after the script sees the claim in this set.
-      if (subject) pipeline.sadd(this.keys.subjectClaims(subject), write.claimId);
-      scriptReplies.push(pipeline.length);
-      pipeline.evalsha(
-        SCRIPT_SHA,
-        4 + ActionSymbols.length,
-        ...this.keysOf(write),
-        ...argsOf(write, subject),
-      );
-    }
-    const replies = await pipeline.exec();
-    if (!replies) throw new Error('lineage index: the Redis pipeline was discarded');
+    const replies = await execTracedPipeline(this.redis.pipeline(), 'EVALSHA', (pipeline) => {
+      for (const write of writes) {
+        const subject = write.customerId === undefined ? '' : subjectOf(write.customerId);
+        // Indexed before the script runs: an erasure that starts after the script sees the claim in this set.
+        if (subject) pipeline.sadd(this.keys.subjectClaims(subject), write.claimId);
+        scriptReplies.push(pipeline.length);
+        pipeline.evalsha(SCRIPT_SHA, 4 + ActionSymbols.length, ...this.keysOf(write), ...argsOf(write, subject));
+      }
+    });
     return { replies, scriptReplies };
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClaimDecided } from '@claims-mesh/contracts';
-import { REDIS } from '@claims-mesh/platform';
+import { execTracedPipeline, REDIS } from '@claims-mesh/platform';
 import Redis from 'ioredis';
 import { DecisionConfig } from '../config';
 import { mustPublishAgain, RecordPosition } from './record-position';
@@ -38,20 +38,19 @@ export class DecisionLedger {
   /** Records each decision unless its actionId is known; in one round trip, in order. */
   async record(entries: readonly LedgerEntry[]): Promise<RecordedDecision[]> {
     if (entries.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const entry of entries) {
-      // SET NX GET: stores the entry if the actionId is new and answers the stored one if not, atomically.
-      pipeline.set(
-        keyOf(entry.decision.actionId),
-        JSON.stringify(entry),
-        'EX',
-        this.ttlSecondsOf(entry.decision),
-        'NX',
-        'GET',
-      );
-    }
-    const replies = await pipeline.exec();
-    if (!replies) throw new Error('decision ledger: the Redis pipeline was discarded');
+    const replies = await execTracedPipeline(this.redis.pipeline(), 'SET', (pipeline) => {
+      for (const entry of entries) {
+        // SET NX GET: stores the entry if the actionId is new and answers the stored one if not, atomically.
+        pipeline.set(
+          keyOf(entry.decision.actionId),
+          JSON.stringify(entry),
+          'EX',
+          this.ttlSecondsOf(entry.decision),
+          'NX',
+          'GET',
+        );
+      }
+    });
     return replies.map(([error, stored], i) => {
       if (error) throw new Error(`decision ledger: ${error.message}`);
       if (stored === null) return { decision: entries[i].decision, isNew: true, publish: true };

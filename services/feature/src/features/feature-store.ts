@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClaimSubmitted, Features } from '@claims-mesh/contracts';
-import { REDIS } from '@claims-mesh/platform';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import { execTracedPipeline, PipelineReplies, REDIS } from '@claims-mesh/platform';
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { FeatureConfig } from '../config';
@@ -12,15 +10,12 @@ import { FeatureKeys } from './feature-keys';
 
 const DAY_MS = 86_400_000;
 const SCRIPT_SHA = createHash('sha1').update(COMPUTE_FEATURES_LUA).digest('hex');
-const tracer = trace.getTracer('@claims-mesh/feature');
 
 export interface ComputedFeatures {
   features: Features;
   /** The event was seen before: these are the features computed then, nothing was counted again. */
   replayed: boolean;
 }
-
-type PipelineReplies = [error: Error | null, result: unknown][];
 
 /**
  * The online feature store in Redis. Each claim is one run of the compute-features script
@@ -54,36 +49,11 @@ export class FeatureStore {
     });
   }
 
-  /**
-   * One CLIENT span for the batch's pipeline. The ioredis instrumentation would add a span
-   * per script call, hundreds per batch, and exporting those cost more CPU than computing
-   * the features; it is suppressed inside the pipeline.
-   */
+  /** One pipeline, traced as one span (see execTracedPipeline). */
   private runScripts(claims: readonly ClaimSubmitted[]): Promise<PipelineReplies> {
-    const attributes = {
-      'db.system.name': 'redis',
-      'db.operation.name': 'PIPELINE EVALSHA',
-      'db.operation.batch.size': claims.length,
-    };
-    return tracer.startActiveSpan('PIPELINE EVALSHA', { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      try {
-        return await context.with(suppressTracing(context.active()), () => this.execPipeline(claims));
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-        throw error;
-      } finally {
-        span.end();
-      }
+    return execTracedPipeline(this.redis.pipeline(), 'EVALSHA', (pipeline) => {
+      for (const claim of claims) pipeline.evalsha(SCRIPT_SHA, 5, ...this.keysOf(claim), ...this.argsOf(claim));
     });
-  }
-
-  private async execPipeline(claims: readonly ClaimSubmitted[]): Promise<PipelineReplies> {
-    const pipeline = this.redis.pipeline();
-    for (const claim of claims) pipeline.evalsha(SCRIPT_SHA, 5, ...this.keysOf(claim), ...this.argsOf(claim));
-    const replies = await pipeline.exec();
-    if (!replies) throw new Error('feature store: the Redis pipeline was discarded');
-    return replies;
   }
 
   private keysOf(claim: ClaimSubmitted): string[] {
