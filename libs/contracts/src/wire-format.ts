@@ -93,6 +93,8 @@ export class AvroSerde {
   private readonly writerTypesById = new Map<number, Promise<avro.Type>>();
   /** Per reader type: writer schema id -> resolver (null when writer and reader are the same schema). */
   private readonly resolvers = new Map<avro.Type, Map<number, avro.Resolver | null>>();
+  /** Topic -> its local (reader) type: looking it up in topics.json for every record showed in profiles. */
+  private readonly readerTypes = new Map<string, avro.Type>();
 
   /** `schemaOf` maps a topic to its value schema: topics.json by default. */
   constructor(
@@ -155,10 +157,19 @@ export class AvroSerde {
    */
   decodeNow<T>(topic: string, bytes: Buffer | null): T | Promise<T> {
     const writerId = schemaIdOf(bytes);
-    const reader = this.schemaOf(topic).type;
+    const reader = this.readerTypeOf(topic);
     const known = this.resolvers.get(reader);
     if (known?.has(writerId)) return readBody<T>(reader, bytes as Buffer, known.get(writerId) ?? undefined, writerId);
     return this.resolverFor(reader, writerId).then((resolver) => readBody<T>(reader, bytes as Buffer, resolver ?? undefined, writerId));
+  }
+
+  private readerTypeOf(topic: string): avro.Type {
+    let type = this.readerTypes.get(topic);
+    if (!type) {
+      type = this.schemaOf(topic).type;
+      this.readerTypes.set(topic, type);
+    }
+    return type;
   }
 
   private async resolverFor(reader: avro.Type, writerId: number): Promise<avro.Resolver | null> {

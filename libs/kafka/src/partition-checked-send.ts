@@ -1,4 +1,5 @@
 import { Kafka, Message, PartitionMetadata, Partitioners, ProducerBatch, RecordMetadata, TopicMessages } from 'kafkajs';
+import { partitionOfKey } from './key-partition';
 import { chunkBySize } from './produce-chunks';
 
 /** A producer or a transaction: both send batches and answer with what each partition wrote. */
@@ -22,8 +23,8 @@ export class IncompleteSendError extends Error {
  * leader dies mid-request, a retry sends only to brokers that have not answered yet, so
  * partitions whose new leader already answered for others are skipped (kafkajs issue #1303;
  * seen here as claims answered 202 and missing from claims.submitted.v1 after one of three
- * brokers was SIGKILLed). So the partition of every record is chosen here, with kafkajs'
- * own default partitioner, and the answer is checked against them. Callers treat the error
+ * brokers was SIGKILLed). So the partition of every record is chosen here, as kafkajs' (and
+ * the Java client's) default partitioner chooses it, and the answer is checked against them. Callers treat the error
  * like any failed send: a transaction aborts, a publish is refused and retried.
  */
 export class PartitionCheckedSender {
@@ -43,13 +44,17 @@ export class PartitionCheckedSender {
     }
   }
 
-  /** Gives every record the partition kafkajs would have chosen (murmur2 of the key). */
+  /** Gives every record the partition kafkajs would have chosen (murmur2 of the key; round robin without one). */
   private async place({ topic, messages }: TopicMessages): Promise<TopicMessages> {
     const partitionMetadata = await this.partitionsOf(topic);
-    const place = (message: Message): Message =>
-      message.partition === undefined || message.partition === null
-        ? { ...message, partition: this.partitioner({ topic, partitionMetadata, message }) }
-        : message;
+    const place = (message: Message): Message => {
+      if (message.partition !== undefined && message.partition !== null) return message;
+      const partition =
+        message.key === undefined || message.key === null
+          ? this.partitioner({ topic, partitionMetadata, message })
+          : partitionOfKey(message.key, partitionMetadata.length);
+      return { ...message, partition };
+    };
     return { topic, messages: messages.map(place) };
   }
 

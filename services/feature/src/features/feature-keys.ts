@@ -17,14 +17,14 @@ export class FeatureKeys {
     return `${this.prefix}:event:${eventId}`;
   }
 
-  /** Sorted set of the customer's recent claims: score = submittedAt, member = "eventId:amountMinor". */
-  customerClaims(customerId: string): string {
-    return `${this.prefix}:customer:${pseudonym(customerId)}:claims`;
-  }
-
-  /** How many claims the customer ever filed (within the history TTL). */
-  customerClaimCount(customerId: string): string {
-    return `${this.prefix}:customer:${pseudonym(customerId)}:count`;
+  /**
+   * The customer's keys: `claims`, a sorted set of their recent claims (score = submittedAt,
+   * member = "eventId:amountMinor"), and `count`, how many claims they ever filed (within the
+   * history TTL). Together, so the customer id is hashed once per claim.
+   */
+  customer(customerId: string): { claims: string; count: string } {
+    const customer = `${this.prefix}:customer:${pseudonym(customerId)}`;
+    return { claims: `${customer}:claims`, count: `${customer}:count` };
   }
 
   /** How many claims named this serial number, by anyone. */

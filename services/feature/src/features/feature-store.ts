@@ -57,10 +57,11 @@ export class FeatureStore {
   }
 
   private keysOf(claim: ClaimSubmitted): string[] {
+    const customer = this.keys.customer(claim.customerId);
     return [
       this.keys.event(claim.eventId),
-      this.keys.customerClaims(claim.customerId),
-      this.keys.customerClaimCount(claim.customerId),
+      customer.claims,
+      customer.count,
       this.keys.serialClaimCount(claim.serialNumber),
       this.keys.productAmountStats(claim.product),
     ];
