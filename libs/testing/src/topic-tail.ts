@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaMessage } from 'kafkajs';
-import { startGroupAtEnd } from './mesh';
+import { startGroupAtEnd } from './kafka-helpers';
 
 export interface TailedRecord {
   topic: string;

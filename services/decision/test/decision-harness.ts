@@ -117,7 +117,7 @@ export class DecisionPipe {
     const kafka: Kafka = testKafka('it-decision');
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
-    const reader = await TopicReader.start(kafka, DECIDED);
+    const reader = await TopicReader.fromEnd(kafka, DECIDED);
     return new DecisionPipe(AvroSerde.forRegistry(stack.registryUrl), producer, reader);
   }
 

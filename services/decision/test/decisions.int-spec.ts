@@ -118,7 +118,7 @@ describe('decision service: rules to decisions (real Kafka, registry and Redis)'
   });
 
   it('dead-letters a scored claim the rules cannot judge, naming why, and goes on with the next', async () => {
-    const deadLetters = await TopicReader.start(testKafka('it-decision-dlq'), dlqTopicOf(SCORED));
+    const deadLetters = await TopicReader.fromEnd(testKafka('it-decision-dlq'), dlqTopicOf(SCORED));
     try {
       const broken = scoredClaim({ score: { fraudProbability: 1.7 } });
       const next = scoredClaim();

@@ -112,7 +112,7 @@ describe('decision service: final decisions after human review (real Kafka, regi
   });
 
   it('dead-letters a verdict on a task it never sent to review, saying so', async () => {
-    const deadLetters = await TopicReader.start(testKafka('it-decision-dlq'), dlqTopicOf(REVIEWS));
+    const deadLetters = await TopicReader.fromEnd(testKafka('it-decision-dlq'), dlqTopicOf(REVIEWS));
     try {
       const unknown = verdict(sampleDecided(), 'APPROVE', 'APPROVE');
       await pipe.sendReviews([unknown]);

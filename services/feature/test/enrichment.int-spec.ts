@@ -155,7 +155,7 @@ describe('feature service: enrichment (real Kafka, registry and Redis)', () => {
   it('sends a claim it cannot enrich to the DLQ with the reason, and enriches the next one of the partition', async () => {
     const refused = sampleClaim({ customerId: unique('customer'), amountMinor: -500 });
     const next = sampleClaim({ customerId: unique('customer') });
-    const letters = await TopicReader.start(testKafka('it-feature-dlq'), `${SUBMITTED}.dlq`);
+    const letters = await TopicReader.fromEnd(testKafka('it-feature-dlq'), `${SUBMITTED}.dlq`);
     try {
       await pipe.submit([refused, next]);
 

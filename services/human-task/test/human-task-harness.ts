@@ -127,7 +127,7 @@ export class CompletedReviews {
   private constructor(private readonly reader: TopicReader) {}
 
   static async start(): Promise<CompletedReviews> {
-    return new CompletedReviews(await TopicReader.start(testKafka('it-human-task-reader'), COMPLETED));
+    return new CompletedReviews(await TopicReader.fromEnd(testKafka('it-human-task-reader'), COMPLETED));
   }
 
   async of(claimId: string): Promise<ReviewCompleted[]> {

@@ -24,8 +24,8 @@ describe('ingest Kafka paths and backpressure (real Kafka, registry, Redis)', ()
 
   it('republishes a JSON claim from claims.inbound.json.v1 as Avro and dead-letters a bad one with the reason', async () => {
     const ingest = ServiceProcess.start('ingest', 13111, { KAFKA_GROUP_ID: `ingest-it-${randomUUID()}` });
-    const submitted = await TopicReader.start(kafka, SUBMITTED);
-    const dlq = await TopicReader.start(kafka, `${INBOUND}.dlq`);
+    const submitted = await TopicReader.fromEnd(kafka, SUBMITTED);
+    const dlq = await TopicReader.fromEnd(kafka, `${INBOUND}.dlq`);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     try {
       await ingest.listening();
