@@ -6,6 +6,7 @@ import { log } from '../kafka-hop/variant-run';
 import { traceSamplingEnv } from '../shared/trace-sampling';
 import { cpuProfileEnv } from '../shared/cpu-profile';
 import { metricSums } from '../shared/service-metrics';
+import { stackCpuSeconds } from '../shared/stack-cpu';
 import { HopUnderTest } from './hop-measurement';
 
 /**
@@ -64,13 +65,19 @@ export class FeatureServiceHop implements HopUnderTest {
     };
   }
 
-  /** CPU seconds used so far by the service process and by Redis (all of it: Redis is shared). */
+  /** CPU seconds used so far by the service process, Redis, the broker, Jaeger (all of each: they are shared) and this process. */
   async cpuSeconds(): Promise<Record<string, number>> {
     const [service, redis] = await Promise.all([
       this.metrics(['process_cpu_seconds_total']),
       redisCpuSeconds(),
     ]);
-    return { 'feature service': service.process_cpu_seconds_total ?? NaN, redis };
+    const bench = process.cpuUsage();
+    return {
+      'feature service': service.process_cpu_seconds_total ?? NaN,
+      redis,
+      ...stackCpuSeconds(),
+      'bench process (feeder, reader)': (bench.user + bench.system) / 1e6,
+    };
   }
 
   private async metrics(names: string[]): Promise<Record<string, number>> {
