@@ -1,14 +1,16 @@
-import { DEAD_PORT, ServiceProcess } from '@claims-mesh/testing';
+import { randomUUID } from 'node:crypto';
+import { AvroSerde } from '@claims-mesh/contracts';
+import { DEAD_PORT, sampleClaim, ServiceProcess, stack, startGroupAtEnd, testKafka, waitFor } from '@claims-mesh/testing';
 
 // Each service with the port it is tested on (away from DESIGN.md's ports, so a running
 // `make demo` does not interfere) and the dependencies its readiness reports.
 const SERVICES: [name: string, port: number, readiness: string[]][] = [
-  ['ingest', 13001, ['kafka', 'redis']],
-  ['feature', 13002, ['kafka', 'redis']],
-  ['inference-gateway', 13003, ['kafka', 'triton']],
-  ['decision', 13004, ['kafka', 'redis']],
-  ['human-task', 13005, ['kafka', 'redis']],
-  ['audit', 13006, ['kafka', 'redis']],
+  ['ingest', 13001, ['consumer', 'kafka', 'redis']],
+  ['feature', 13002, ['consumer', 'kafka', 'redis']],
+  ['inference-gateway', 13003, ['consumer', 'kafka', 'triton']],
+  ['decision', 13004, ['consumer', 'kafka', 'redis']],
+  ['human-task', 13005, ['consumer', 'kafka', 'redis']],
+  ['audit', 13006, ['consumer', 'kafka', 'redis']],
 ];
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -59,4 +61,38 @@ describe.each(SERVICES)('%s service', (name, port, readiness) => {
       }
     });
   }
+});
+
+describe('a consumer that stops making progress', () => {
+  it('is reported in /health/ready under consumer, naming the partition, while the rest stays up', async () => {
+    // Feature with Redis gone: Kafka answers, but every batch of claims.submitted.v1 fails and is retried.
+    const groupId = `it-stall-${randomUUID()}`;
+    await startGroupAtEnd(groupId, ['claims.submitted.v1']);
+    const service = ServiceProcess.start('feature', 13007, {
+      KAFKA_GROUP_ID: groupId,
+      REDIS_URL: `redis://127.0.0.1:${DEAD_PORT}`,
+      CONSUMER_STALL_SECONDS: '2',
+    });
+    const producer = testKafka('it-stall').producer();
+    try {
+      await service.listening();
+      expect((await getJson(service.url('/health/ready'))).body.details).toHaveProperty('consumer.status', 'up');
+
+      await producer.connect();
+      const claim = sampleClaim();
+      const value = await AvroSerde.forRegistry(stack.registryUrl).encode('claims.submitted.v1', claim);
+      const [written] = await producer.send({ topic: 'claims.submitted.v1', acks: -1, messages: [{ key: claim.claimId, value }] });
+
+      const ready = await waitFor('readiness to report the stalled consumer', async () => {
+        const answer = await getJson(service.url('/health/ready'));
+        return (answer.body.error as Record<string, { status: string }> | undefined)?.consumer?.status === 'down' ? answer : undefined;
+      }, 30_000);
+      expect(ready.status).toBe(503);
+      expect(ready.body.details).toHaveProperty('kafka.status', 'up');
+      expect(JSON.stringify(ready.body.error)).toContain(`claims.submitted.v1/${written.partition}`);
+    } finally {
+      await producer.disconnect();
+      await service.stop();
+    }
+  });
 });

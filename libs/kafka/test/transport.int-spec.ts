@@ -154,6 +154,33 @@ describe('Kafka transport (real broker and registry)', () => {
     expect(await consumer.metricValue('kafka_dlq_records_total')).toBe(0);
   });
 
+  it('names a partition whose batch has made no progress for longer than the limit, and clears it once the batch gets through', async () => {
+    let storeDown = true;
+    @Controller()
+    class Stuck {
+      @EventPattern(input)
+      handle(record: InboundRecord<ClaimSubmitted>) {
+        if (storeDown) throw new Error('feature store unreachable');
+        return relay(record);
+      }
+    }
+    await send([sampleClaim()], 1);
+    const consumer = await runConsumer(Stuck, serde, { groupId: `it-${randomUUID()}` });
+    running.push(consumer);
+    expect(consumer.transport.stalledBatches(60_000)).toEqual([]);
+
+    const [stalled] = await waitFor('the stuck batch to pass 1 s', async () => {
+      const batches = consumer.transport.stalledBatches(1_000);
+      return batches.length > 0 ? batches : undefined;
+    });
+    expect(stalled.partition).toBe(`${input}/1`);
+    expect(await consumer.metricValue('kafka_handler_retries_total')).toBeGreaterThan(1);
+
+    storeDown = false;
+    await (await read(output)).waitForCount(1);
+    await waitFor('the batch to finish', async () => consumer.transport.stalledBatches(0).length === 0 || undefined);
+  });
+
   it('absorbs a duplicate delivery in an idempotent handler (Redis SET NX on the event id)', async () => {
     const redis = new Redis(stack.redisUrl);
     const namespace = `it:processed:${randomUUID()}`;

@@ -6,6 +6,8 @@ import { Kafka } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { Registry } from 'prom-client';
 import { ServiceConfig } from './config/service-config';
+import { consumerProgressCheck } from './health/consumer-progress';
+import { ReadinessChecks } from './health/readiness-checks';
 import { useJsonBodies } from './http/json-body';
 import { useHttpMetrics } from './metrics/http-metrics';
 import { ServiceSpec } from './platform.module';
@@ -37,6 +39,8 @@ export async function bootstrapService(
     metrics: app.get(Registry),
     ...spec.consumer,
   });
+  // Registered like a service's own check, after them: a service that took the name fails here, at boot.
+  app.get(ReadinessChecks).register(consumerProgressCheck(transport, config.CONSUMER_STALL_SECONDS));
   // Before connecting: the consumer shares the app's config and binds filters when it connects.
   app.useGlobalFilters(new HandlerErrorPassthroughFilter(app.getHttpAdapter()));
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });

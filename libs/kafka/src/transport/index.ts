@@ -1,4 +1,5 @@
 export * from './backoff';
+export type { StalledBatch } from './batch-watch';
 export * from './dead-letter';
 export * from './kafka-transport';
 export * from './records';

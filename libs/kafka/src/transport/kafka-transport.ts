@@ -1,15 +1,17 @@
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { AvroSerde, WireFormatError } from '@claims-mesh/contracts';
 import { ROOT_CONTEXT, Span, SpanStatusCode } from '@opentelemetry/api';
-import { Consumer, EachBatchPayload, Kafka, KafkaJSProtocolError, KafkaMessage, Message, Partitioners, Producer, RetryOptions } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer, RetryOptions } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { BatchWatch, StalledBatch } from './batch-watch';
 import { BackoffOptions, DEFAULT_BACKOFF, RetryControl, retryTransient, StoppedError } from './backoff';
 import { PartitionCheckedSender } from '../partition-checked-send';
 import { deadLetterOf } from './dead-letter';
 import { InFlightGate } from './in-flight-gate';
 import { ConsumerLagMonitor } from './consumer-lag-monitor';
 import { BatchResult, headersToStrings, InboundRecord, InvalidRecordError, OutboundRecord } from './records';
+import { coordinatorLost, CoordinatorLostError, rejoinRequest } from './group-membership';
 import { contextFromHeaders, ensureW3CPropagation, injectIntoHeaders, runInContext, startBatchSpan, startProcessSpan } from './trace-context';
 import { TransportMetrics } from './transport-metrics';
 
@@ -74,6 +76,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private readonly gate: InFlightGate;
   private readonly backoff: BackoffOptions;
   private readonly sender: PartitionCheckedSender;
+  private readonly batchWatch = new BatchWatch();
   private stopping = false;
   private started: Promise<void> | undefined;
 
@@ -118,6 +121,11 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
   unwrap<T>(): T {
     return { consumer: this.consumer, producer: this.producer } as T;
+  }
+
+  /** Partition batches in the transport's hands for longer than `ms` (for readiness: see BatchWatch). */
+  stalledBatches(ms: number): StalledBatch[] {
+    return this.batchWatch.stalledFor(ms);
   }
 
   /** Resolves once the consumer is running (for tests and tools). */
@@ -171,9 +179,11 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       return;
     }
     this.gate.acquire(batch.messages.length);
+    this.batchWatch.started(batch.topic, batch.partition);
     try {
       await this.processBatch(payload);
     } finally {
+      this.batchWatch.finished(batch.topic, batch.partition);
       this.gate.release(batch.messages.length);
     }
   }
@@ -513,47 +523,6 @@ function tryThenRetry<T>(operation: () => T | Promise<T>, control: RetryControl)
   } catch (error) {
     return retry(error);
   }
-}
-
-/**
- * A consumer's offset commit cannot succeed until the consumer joins its group again. kafkajs sends
- * a group's commits to the coordinator it found when it last joined and never looks it up again on
- * its own. After a broker's failover moved the coordinator, that is a broker gone from the metadata
- * ("Broker 2 not found in the cached metadata", until it is back), then one that answers
- * NOT_COORDINATOR for ever: retried inside the batch, one commit was tried thousands of times while
- * audit (once the gateway) consumed nothing, ready all along. A join finds the new coordinator.
- */
-class CoordinatorLostError extends Error {
-  override readonly name = 'CoordinatorLostError';
-
-  constructor(override readonly cause: Error) {
-    super(`offset commit failed, joining the group again: ${cause.message}`);
-  }
-}
-
-/** The group errors on which kafkajs's runner joins the group again (isRebalancing and UNKNOWN_MEMBER_ID in kafkajs). */
-const GROUP_MEMBERSHIP_ERRORS = new Set(['NOT_COORDINATOR_FOR_GROUP', 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
-
-/**
- * A commit's or heartbeat's error saying the member must join its group again: the coordinator of its
- * last join is unreachable, gone from the metadata, or no longer the coordinator. Other errors are retried.
- */
-function coordinatorLost(error: Error & { type?: string }): boolean {
-  return (
-    ['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSBrokerNotFound'].includes(error.name) ||
-    (error.type !== undefined && GROUP_MEMBERSHIP_ERRORS.has(error.type))
-  );
-}
-
-/**
- * What eachBatch throws so that kafkajs's runner joins the group again, which it does on errors of
- * the group types only: a group error as it came, an unreachable coordinator as the NOT_COORDINATOR
- * it amounts to.
- */
-function rejoinRequest(cause: Error & { type?: string }): Error {
-  if (cause.type !== undefined) return cause;
-  const notCoordinator = new Error(`the group's coordinator is gone (${cause.message}); joining the group again`);
-  return new KafkaJSProtocolError(Object.assign(notCoordinator, { type: 'NOT_COORDINATOR_FOR_GROUP', code: 16, retriable: true }));
 }
 
 /** Errors that no retry can fix: the record goes to the DLQ. */

@@ -46,6 +46,15 @@ export class ServiceConfig {
   @Min(1024)
   MAX_BODY_BYTES = 1_048_576;
 
+  /**
+   * /health/ready reports the consumer down while one partition batch has taken longer than
+   * this (retrying a failing handler or an offset commit): its claims are not moving.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CONSUMER_STALL_SECONDS = 60;
+
   @IsIn(['local', 'test', 'staging', 'production'])
   DEPLOYMENT_ENV = 'local';
 
