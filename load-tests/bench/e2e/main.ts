@@ -122,6 +122,20 @@ function printHops(result: PipelineResult): void {
   ]);
 }
 
+/** Cores each process used during each step: what a step's load costs, and where the machine's two cores went. */
+function printCpu(result: PipelineResult): void {
+  const names = Object.keys(result.steps.find((s) => s.cpuCores)?.cpuCores ?? {});
+  if (names.length === 0) return;
+  console.log(`\n${result.name}: CPU during each step's load, cores`);
+  printTable([
+    ['offered/s', ...names, 'sum'],
+    ...result.steps.map((s) => {
+      const cores = names.map((n) => s.cpuCores?.[n] ?? NaN);
+      return [fmt(s.offeredPerSecond), ...cores.map((c) => fmt(c, 2)), fmt(cores.filter(Number.isFinite).reduce((a, b) => a + b, 0), 2)];
+    }),
+  ]);
+}
+
 /** The target: the 5,000 claims/s step, at least 60 s long, decided at (nearly) that rate with p99 <= 1 s; ratio >= 0.4. */
 function verdict(mesh: PipelineResult, ratio: number) {
   const step = mesh.steps.find((s) => s.offeredPerSecond === TARGET.claimsPerSecond);
@@ -198,6 +212,8 @@ async function main(): Promise<void> {
           : 'no 5,000 claims/s step in BENCH_RATES'),
     );
     printHops(mesh);
+    printCpu(mesh);
+    printCpu(chain);
     const hotSpots = PROFILE_DIR ? printServiceHotSpots(PROFILE_DIR) : null;
 
     const json = {

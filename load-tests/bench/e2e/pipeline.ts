@@ -13,6 +13,8 @@ export interface Pipeline {
   /** Sends `claims` new claims as one batch, resolving once the entrance acknowledged them. */
   sendBatch(claims: number): Promise<BatchOutcome>;
   stop(): Promise<void>;
+  /** CPU seconds used so far by each process the pipeline keeps busy (the bench process included), by name. */
+  cpuSeconds(): Promise<Record<string, number>>;
   /** Where the time of the given claims (key -> sent at) went, hop by hop, when the pipeline can tell. */
   hopLatencies?(sentAt: Map<string, number>): HopLatencies;
 }

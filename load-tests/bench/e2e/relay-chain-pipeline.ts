@@ -6,6 +6,7 @@ import { stack, testKafka } from '@claims-mesh/testing';
 import { Admin, Partitioners, Producer } from 'kafkajs';
 import { encodedClaims } from '../kafka-hop/load';
 import { Scratch } from '../kafka-hop/variant-run';
+import { benchProcessCpuSeconds, processCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
 import { FirstRecordReader } from './first-record-reader';
 import { BatchOutcome } from './open-loop';
 import { Pipeline } from './pipeline';
@@ -69,6 +70,15 @@ export class RelayChainPipeline implements Pipeline {
     }));
     await this.producer.send({ topic: this.hops[0], acks: -1, messages });
     return { accepted: messages.map((m) => m.key), refused: 0, failed: 0 };
+  }
+
+  /** The three relay processes, the broker and this process (the entrance producer and the reader). */
+  async cpuSeconds(): Promise<Record<string, number>> {
+    return {
+      ...Object.fromEntries(this.relays.map((child, i) => [`relay ${i + 1}`, processCpuSeconds(child.pid)])),
+      ...stackCpuSeconds(['kafka broker']),
+      bench: benchProcessCpuSeconds(),
+    };
   }
 
   async stop(): Promise<void> {

@@ -28,6 +28,8 @@ export interface StepFigures extends OpenLoopResult {
   maxMs: number | null;
   /** Where the measured claims' time went, for a pipeline that can tell (a sample of them). */
   hops?: HopLatencies;
+  /** Cores each process used while the step's load ran (CPU seconds / wall seconds). */
+  cpuCores?: Record<string, number>;
 }
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
@@ -75,6 +77,7 @@ export async function runStep(
   settings: DriveSettings,
 ): Promise<StepFigures> {
   const sentAt = new Map<string, number>();
+  const cpuBefore = await pipeline.cpuSeconds();
   const started = Date.now();
   const drive = await driveOpenLoop(
     { ...step, batchSize: settings.batchSize, maxInFlight: settings.maxInFlight },
@@ -82,12 +85,16 @@ export async function runStep(
     sentAt,
   );
   const ended = Date.now();
+  const cpuAfter = await pipeline.cpuSeconds();
   await pipeline.reader.waitFor(sentAt.keys(), settings.drainSeconds * 1000);
   const settle = Math.min(settings.settleSeconds * 1000, (ended - started) / 4);
   const window = { from: started + settle, to: ended };
   const figures = stepFigures(step, window, drive, sentAt, pipeline.reader.firstAt);
   const measured = new Map([...sentAt].filter(([, sent]) => sent >= window.from));
   if (pipeline.hopLatencies) figures.hops = pipeline.hopLatencies(measured);
+  figures.cpuCores = Object.fromEntries(
+    Object.entries(cpuAfter).map(([name, s]) => [name, (s - (cpuBefore[name] ?? NaN)) / ((ended - started) / 1000)]),
+  );
   log(
     `${pipeline.name} @ ${step.claimsPerSecond}/s for ${step.seconds} s: ${figures.decidedPerSecond.toFixed(0)} decided/s, ` +
       `p99 ${figures.p99Ms ?? '>drain'} ms, accepted ${figures.accepted}, undecided ${figures.undecided}, ` +

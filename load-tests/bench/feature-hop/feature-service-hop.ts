@@ -6,7 +6,7 @@ import { log } from '../kafka-hop/variant-run';
 import { traceSamplingEnv } from '../shared/trace-sampling';
 import { cpuProfileEnv } from '../shared/cpu-profile';
 import { metricSums } from '../shared/service-metrics';
-import { stackCpuSeconds } from '../shared/stack-cpu';
+import { benchProcessCpuSeconds, redisCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
 import { HopUnderTest } from './hop-measurement';
 
 /**
@@ -71,12 +71,11 @@ export class FeatureServiceHop implements HopUnderTest {
       this.metrics(['process_cpu_seconds_total']),
       redisCpuSeconds(),
     ]);
-    const bench = process.cpuUsage();
     return {
       'feature service': service.process_cpu_seconds_total ?? NaN,
       redis,
       ...stackCpuSeconds(),
-      'bench process (feeder, reader)': (bench.user + bench.system) / 1e6,
+      'bench process (feeder, reader)': benchProcessCpuSeconds(),
     };
   }
 
@@ -95,20 +94,6 @@ export class FeatureServiceHop implements HopUnderTest {
     log(
       `${this.label}: stopped; deleted group ${this.groupId} and ${deleted} Redis keys of feature set ${this.featureSetVersion}`,
     );
-  }
-}
-
-async function redisCpuSeconds(): Promise<number> {
-  const redis = new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    const info = await redis.info('cpu');
-    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
-    return field('used_cpu_user') + field('used_cpu_sys');
-  } catch {
-    return NaN;
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { stack } from '@claims-mesh/testing';
+import Redis from 'ioredis';
 
 /** Where infra/local/stack keeps its servers' pid files (STACK_DATA, as in infra/local/lib.sh). */
 const STACK_PIDS = resolve(process.env.STACK_DATA ?? resolve(__dirname, '../../../../.stack'), 'pids');
@@ -13,6 +15,7 @@ const TICKS_PER_SECOND = 100;
  * NaN for a server that is not running here.
  */
 export function stackCpuSeconds(servers: readonly string[] = ['kafka broker', 'jaeger']): Record<string, number> {
+  // Triton's pid file names the server; its Python model stubs are processes of their own, not counted.
   return Object.fromEntries(servers.map((name) => [name, processCpuSeconds(pidOf(name.split(' ')[0]))]));
 }
 
@@ -25,7 +28,8 @@ function pidOf(component: string): number | undefined {
   }
 }
 
-function processCpuSeconds(pid: number | undefined): number {
+/** CPU seconds a process has used so far (user + system, from /proc), NaN when it is gone. */
+export function processCpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -35,4 +39,25 @@ function processCpuSeconds(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds Redis has used since it started (INFO cpu), NaN when it cannot be asked. */
+export async function redisCpuSeconds(): Promise<number> {
+  const redis = new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const info = await redis.info('cpu');
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  } catch {
+    return NaN;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** CPU seconds this process has used so far. */
+export function benchProcessCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }

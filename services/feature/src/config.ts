@@ -34,6 +34,16 @@ export class FeatureConfig extends ServiceConfig {
   @Min(31)
   HISTORY_TTL_DAYS = 730;
 
+  /**
+   * Most earlier claims of one customer the velocity windows keep, the latest by event time:
+   * a claim is counted with at most this many earlier ones. Bounds the feature store's work
+   * per claim (it reads the customer's history); people file a few claims a year.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  CUSTOMER_MAX_CLAIMS = 1000;
+
   /** Values per feature in the drift reference window and in the rolling window. */
   @Type(() => Number)
   @IsInt()

@@ -5,7 +5,7 @@
  *       4 serial claim count, 5 product amount stats (hash n, mean, m2)
  * ARGV: 1 eventId, 2 submittedAt (epoch ms), 3 amountMinor, 4 daysSincePolicyStart,
  *       5 descriptionLength, 6 mediaCount, 7 z-score min samples, 8 marker TTL ms,
- *       9 history TTL ms
+ *       9 history TTL ms, 10 most claims kept per customer
  * Returns { featuresJson, replayed (0 or 1) }.
  *
  * Idempotency: the event marker holds the features JSON computed the first time. When it
@@ -14,6 +14,10 @@
  *
  * Windows are by event time: the claim at T sees the customer's claims with
  * T - window < submittedAt <= T (lower edge exclusive, upper inclusive), itself included.
+ * A customer keeps at most ARGV[10] claims, the latest by event time, so a claim is counted
+ * with at most that many earlier ones: the script reads the customer's whole history for
+ * each claim, and one customer id sending thousands of claims a month (a misbehaving partner
+ * system, a load test) would otherwise make every one of its claims cost Redis milliseconds.
  *
  * Numbers go to Redis and into the JSON through string.format: Lua's default number to
  * string conversion keeps only 14 significant digits.
@@ -63,6 +67,11 @@ for i = 1, #recent, 2 do
 end
 if stale > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', int(at - WINDOW_30D))
+end
+-- Trimmed after counting, so this claim is always counted, even when it is older than the rest.
+local excess = #recent / 2 - stale - tonumber(ARGV[10])
+if excess > 0 then
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, int(excess - 1))
 end
 
 -- Lifetime facts: has the customer claimed before, has anyone claimed this serial before.

@@ -79,6 +79,7 @@ export class FeatureStore {
       this.config.ZSCORE_MIN_SAMPLES,
       this.config.EVENT_MARKER_TTL_DAYS * DAY_MS,
       this.config.HISTORY_TTL_DAYS * DAY_MS,
+      this.config.CUSTOMER_MAX_CLAIMS,
     ];
   }
 }
