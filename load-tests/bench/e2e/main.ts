@@ -136,8 +136,12 @@ function printCpu(result: PipelineResult): void {
   ]);
 }
 
-/** The target: the 5,000 claims/s step, at least 60 s long, decided at (nearly) that rate with p99 <= 1 s; ratio >= 0.4. */
-function verdict(mesh: PipelineResult, ratio: number) {
+/**
+ * The target: the 5,000 claims/s step, at least 60 s long, decided at (nearly) that rate with p99 <= 1 s; ratio >= 0.4.
+ * When the relay chain kept up with the top rate its limit is unknown and the ratio only an upper bound: that
+ * can show the ratio target missed, never met (`ratioMet` null: not established).
+ */
+function verdict(mesh: PipelineResult, ratio: number, chainLimitFound: boolean) {
   const step = mesh.steps.find((s) => s.offeredPerSecond === TARGET.claimsPerSecond);
   const sustained =
     !!step &&
@@ -146,7 +150,8 @@ function verdict(mesh: PipelineResult, ratio: number) {
     step.undecided === 0 &&
     step.p99Ms !== null &&
     step.p99Ms <= TARGET.p99Ms;
-  return { ...TARGET, step: step ?? null, sustainedMet: sustained, ratioMet: ratio >= TARGET.ratio };
+  const ratioMet = ratio < TARGET.ratio ? false : chainLimitFound ? true : null;
+  return { ...TARGET, step: step ?? null, sustainedMet: sustained, ratioIsUpperBound: !chainLimitFound, ratioMet };
 }
 
 function plot(jsonFile: string): string | undefined {
@@ -187,23 +192,25 @@ async function main(): Promise<void> {
     );
     const chain = await measure(new RelayChainPipeline(admin, runId, partitions));
     const ratio = mesh.peakDecidedPerSecond / chain.peakDecidedPerSecond;
-    const target = verdict(mesh, ratio);
+    const topOffered = steps[steps.length - 1].claimsPerSecond;
+    const chainLimitFound = chain.peakDecidedPerSecond < 0.95 * topOffered;
+    const target = verdict(mesh, ratio, chainLimitFound);
 
     console.log(
       `\ne2e: open-loop load at each rate for ${steps[0].seconds} s; latency = batch sent -> first decided record's CreateTime ` +
         `(the relay chain: its last topic); figures of the first ${drive.settleSeconds} s of each step left out`,
     );
     printResults([mesh, chain]);
-    const topOffered = steps[steps.length - 1].claimsPerSecond;
     console.log(`mesh throughput:        ${fmt(mesh.peakDecidedPerSecond)} decided claims/s (best step)`);
     console.log(
       `relay chain throughput: ${fmt(chain.peakDecidedPerSecond)} records/s (best step)` +
-        (chain.peakDecidedPerSecond >= 0.95 * topOffered
-          ? `: it kept up with the top offered rate, so its limit is higher and the ratio below is an upper bound`
-          : ''),
+        (chainLimitFound ? '' : `: it kept up with the top offered rate, so its limit is higher and the ratio below is an upper bound`),
     );
     console.log(
-      `mesh / relay chain:     ${fmt(ratio, 2)} (target >= ${TARGET.ratio}: ${target.ratioMet ? 'met' : 'MISSED'})`,
+      `mesh / relay chain:     ${fmt(ratio, 2)} (target >= ${TARGET.ratio}: ` +
+        (target.ratioMet === null
+          ? 'not established: add a rate to BENCH_RATES the relay chain cannot keep up with)'
+          : `${target.ratioMet ? 'met' : 'MISSED'})`),
     );
     console.log(
       `target ${fmt(TARGET.claimsPerSecond)} claims/s for ${TARGET.seconds} s with p99 <= ${TARGET.p99Ms} ms: ` +
