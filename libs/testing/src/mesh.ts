@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { meshTopics } from '@claims-mesh/contracts';
 import { ServiceProcess } from './service-process';
-import { startGroupAtEnd } from './kafka-helpers';
+import { testKafka } from './kafka-helpers';
 
 /** What each service consumes, so a fresh consumer group can start at the end of it. */
 const INPUTS: Record<string, string[]> = {
@@ -16,6 +16,32 @@ const INPUTS: Record<string, string[]> = {
 };
 
 export const MESH_SERVICES = Object.keys(INPUTS);
+
+/**
+ * Commits the current end of every partition of the topics for the group, so its next
+ * member starts there. One member joins once for all topics: kafkajs' admin.setOffsets and
+ * resetOffsets join the group once per topic, seconds each.
+ */
+export async function startGroupAtEnd(groupId: string, topics: string[]): Promise<void> {
+  const kafka = testKafka('it-group-offsets');
+  const admin = kafka.admin();
+  const consumer = kafka.consumer({ groupId });
+  await Promise.all([admin.connect(), consumer.connect()]);
+  try {
+    const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+    await joined;
+    const ends = await Promise.all(
+      topics.map(async (topic) =>
+        (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ topic, partition, offset: high })),
+      ),
+    );
+    await consumer.commitOffsets(ends.flat());
+  } finally {
+    await Promise.all([consumer.disconnect(), admin.disconnect()]);
+  }
+}
 
 /**
  * All six services as real processes on test ports (portBase + 1..6), each in a consumer

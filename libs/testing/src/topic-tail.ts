@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaMessage } from 'kafkajs';
-import { startGroupAtEnd } from './kafka-helpers';
+import { startGroupAtEnd } from './mesh';
 
 export interface TailedRecord {
   topic: string;

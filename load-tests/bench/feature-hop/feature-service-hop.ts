@@ -6,7 +6,7 @@ import { log } from '../kafka-hop/variant-run';
 import { traceSamplingEnv } from '../shared/trace-sampling';
 import { cpuProfileEnv } from '../shared/cpu-profile';
 import { metricSums } from '../shared/service-metrics';
-import { benchProcessCpuSeconds, redisCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
+import { benchProcessCpuSeconds, processCpuSeconds, redisCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
 import { HopUnderTest } from './hop-measurement';
 
 /**
@@ -67,13 +67,9 @@ export class FeatureServiceHop implements HopUnderTest {
 
   /** CPU seconds used so far by the service process, Redis, the broker, Jaeger (all of each: they are shared) and this process. */
   async cpuSeconds(): Promise<Record<string, number>> {
-    const [service, redis] = await Promise.all([
-      this.metrics(['process_cpu_seconds_total']),
-      redisCpuSeconds(),
-    ]);
     return {
-      'feature service': service.process_cpu_seconds_total ?? NaN,
-      redis,
+      'feature service': processCpuSeconds(this.service?.pid),
+      redis: await redisCpuSeconds(),
       ...stackCpuSeconds(),
       'bench process (feeder, reader)': benchProcessCpuSeconds(),
     };

@@ -70,8 +70,7 @@ function median(values: number[]): number {
 }
 
 function printRound(results: HopResult[], round: number): void {
-  console.log(`
-round ${round} of ${config.rounds}`);
+  console.log(`\nround ${round} of ${config.rounds}`);
   printHopTable(results);
   for (const r of results) {
     const cores = Object.entries(r.cpuCores).map(([name, c]) => `${name} ${fmt(c, 2)}`);

@@ -9,14 +9,21 @@ const STACK_PIDS = resolve(process.env.STACK_DATA ?? resolve(__dirname, '../../.
 const TICKS_PER_SECOND = 100;
 
 /**
- * CPU seconds used so far by the local stack's Kafka broker and Jaeger, read from
- * /proc/<pid>/stat. A hop's throughput on this machine is bounded by every process it
- * keeps busy, and the broker (and Jaeger, when spans are exported) are among them.
+ * Servers of the local stack whose CPU a bench can report: label -> the component whose pid
+ * file infra/local/stack writes. Triton's pid file names the server; its Python model stubs
+ * are processes of their own and are not counted.
+ */
+const STACK_SERVERS = { 'kafka broker': 'kafka', jaeger: 'jaeger', 'triton server': 'triton' } as const;
+type StackServer = keyof typeof STACK_SERVERS;
+
+/**
+ * CPU seconds used so far by servers of the local stack (the broker and Jaeger by default),
+ * read from /proc/<pid>/stat. A hop's throughput on this machine is bounded by every process
+ * it keeps busy, and the broker (and Jaeger, when spans are exported) are among them.
  * NaN for a server that is not running here.
  */
-export function stackCpuSeconds(servers: readonly string[] = ['kafka broker', 'jaeger']): Record<string, number> {
-  // Triton's pid file names the server; its Python model stubs are processes of their own, not counted.
-  return Object.fromEntries(servers.map((name) => [name, processCpuSeconds(pidOf(name.split(' ')[0]))]));
+export function stackCpuSeconds(servers: readonly StackServer[] = ['kafka broker', 'jaeger']): Record<string, number> {
+  return Object.fromEntries(servers.map((label) => [label, processCpuSeconds(pidOf(STACK_SERVERS[label]))]));
 }
 
 function pidOf(component: string): number | undefined {

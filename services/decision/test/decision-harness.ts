@@ -19,7 +19,7 @@ import {
   stack,
   startGroupAtEnd,
   testKafka,
-  TopicReader,
+  TopicTail,
   waitFor,
 } from '@claims-mesh/testing';
 import { Kafka, Producer, RecordMetadata } from 'kafkajs';
@@ -110,14 +110,14 @@ export class DecisionPipe {
   private constructor(
     private readonly serde: AvroSerde,
     private readonly producer: Producer,
-    private readonly reader: TopicReader,
+    private readonly reader: TopicTail,
   ) {}
 
   static async open(): Promise<DecisionPipe> {
     const kafka: Kafka = testKafka('it-decision');
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
-    const reader = await TopicReader.fromEnd(kafka, DECIDED);
+    const reader = await TopicTail.start(kafka, [DECIDED]);
     return new DecisionPipe(AvroSerde.forRegistry(stack.registryUrl), producer, reader);
   }
 
@@ -189,8 +189,8 @@ export class DecisionPipe {
   }
 
   private async decodeNew(): Promise<void> {
-    while (this.read < this.reader.messages.length) {
-      const message = this.reader.messages[this.read++];
+    while (this.read < this.reader.records.length) {
+      const { message } = this.reader.records[this.read++];
       const key = message.key?.toString();
       // Other suites decide claims too; only the claims this test sent are decoded.
       if (!key || !message.value || !this.claimIds.has(key)) continue;

@@ -1,6 +1,6 @@
 import { Action, ClaimScored, deterministicUuid, dlqTopicOf } from '@claims-mesh/contracts';
 import { DLQ_HEADERS } from '@claims-mesh/kafka';
-import { ServiceProcess, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
+import { ServiceProcess, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 import {
   DecisionPipe,
   freshGroupAtTopicEnds,
@@ -118,7 +118,7 @@ describe('decision service: rules to decisions (real Kafka, registry and Redis)'
   });
 
   it('dead-letters a scored claim the rules cannot judge, naming why, and goes on with the next', async () => {
-    const deadLetters = await TopicReader.fromEnd(testKafka('it-decision-dlq'), dlqTopicOf(SCORED));
+    const deadLetters = await TopicTail.start(testKafka('it-decision-dlq'), [dlqTopicOf(SCORED)]);
     try {
       const broken = scoredClaim({ score: { fraudProbability: 1.7 } });
       const next = scoredClaim();
@@ -129,7 +129,7 @@ describe('decision service: rules to decisions (real Kafka, registry and Redis)'
       expect(brokenDecisions).toHaveLength(0);
       expect(nextDecisions).toHaveLength(1);
       const letter = await waitFor('the dead letter', async () =>
-        deadLetters.messages.find((m) => m.key?.toString() === broken.claimId),
+        deadLetters.byKey(dlqTopicOf(SCORED)).get(broken.claimId)?.[0],
       );
       expect(letter.headers?.[DLQ_HEADERS.errorClass]?.toString()).toBe('InvalidRecordError');
       expect(letter.headers?.[DLQ_HEADERS.errorMessage]?.toString()).toBe(

@@ -5,7 +5,7 @@ import {
   sampleReview,
   ServiceProcess,
   testKafka,
-  TopicReader,
+  TopicTail,
   waitFor,
 } from '@claims-mesh/testing';
 import {
@@ -112,13 +112,13 @@ describe('decision service: final decisions after human review (real Kafka, regi
   });
 
   it('dead-letters a verdict on a task it never sent to review, saying so', async () => {
-    const deadLetters = await TopicReader.fromEnd(testKafka('it-decision-dlq'), dlqTopicOf(REVIEWS));
+    const deadLetters = await TopicTail.start(testKafka('it-decision-dlq'), [dlqTopicOf(REVIEWS)]);
     try {
       const unknown = verdict(sampleDecided(), 'APPROVE', 'APPROVE');
       await pipe.sendReviews([unknown]);
 
       const letter = await waitFor('the dead letter', async () =>
-        deadLetters.messages.find((m) => m.key?.toString() === unknown.claimId),
+        deadLetters.byKey(dlqTopicOf(REVIEWS)).get(unknown.claimId)?.[0],
       );
       expect(letter.headers?.[DLQ_HEADERS.errorClass]?.toString()).toBe('InvalidRecordError');
       expect(letter.headers?.[DLQ_HEADERS.errorMessage]?.toString()).toContain(

@@ -1,6 +1,6 @@
 import { ClaimSubmitted, deterministicUuid } from '@claims-mesh/contracts';
 import { DLQ_HEADERS } from '@claims-mesh/kafka';
-import { sampleClaim, ServiceProcess, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
+import { sampleClaim, ServiceProcess, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 import { ClaimsPipe, DAY_MS, HOUR_MS, startFeatureService, SUBMITTED, unique } from './feature-harness';
 
 const MINUTE_MS = 60_000;
@@ -155,13 +155,13 @@ describe('feature service: enrichment (real Kafka, registry and Redis)', () => {
   it('sends a claim it cannot enrich to the DLQ with the reason, and enriches the next one of the partition', async () => {
     const refused = sampleClaim({ customerId: unique('customer'), amountMinor: -500 });
     const next = sampleClaim({ customerId: unique('customer') });
-    const letters = await TopicReader.fromEnd(testKafka('it-feature-dlq'), `${SUBMITTED}.dlq`);
+    const letters = await TopicTail.start(testKafka('it-feature-dlq'), [`${SUBMITTED}.dlq`]);
     try {
       await pipe.submit([refused, next]);
 
       await pipe.enrichedOf([next]);
       const letter = await waitFor('the refused claim in the DLQ', async () =>
-        letters.messages.find((m) => m.key?.toString() === refused.claimId),
+        letters.byKey(`${SUBMITTED}.dlq`).get(refused.claimId)?.[0],
       );
       expect(letter.headers?.[DLQ_HEADERS.errorClass]?.toString()).toBe('InvalidRecordError');
       expect(letter.headers?.[DLQ_HEADERS.errorMessage]?.toString()).toMatch(/amountMinor -500/);

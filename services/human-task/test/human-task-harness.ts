@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimDecided, ReviewCompleted, Topic } from '@claims-mesh/contracts';
-import { sampleClaim, sampleDecided, sampleScored, sampleEnriched, ServiceProcess, stack, startGroupAtEnd, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
+import { sampleClaim, sampleDecided, sampleScored, sampleEnriched, ServiceProcess, stack, startGroupAtEnd, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 import Redis from 'ioredis';
 import { Producer } from 'kafkajs';
 
@@ -124,20 +124,20 @@ export class HumanTaskUnderTest {
 export class CompletedReviews {
   private readonly serde = AvroSerde.forRegistry(stack.registryUrl);
 
-  private constructor(private readonly reader: TopicReader) {}
+  private constructor(private readonly reader: TopicTail) {}
 
   static async start(): Promise<CompletedReviews> {
-    return new CompletedReviews(await TopicReader.fromEnd(testKafka('it-human-task-reader'), COMPLETED));
+    return new CompletedReviews(await TopicTail.start(testKafka('it-human-task-reader'), [COMPLETED]));
   }
 
   async of(claimId: string): Promise<ReviewCompleted[]> {
-    const mine = this.reader.messages.filter((m) => m.key?.toString() === claimId);
+    const mine = this.reader.byKey(COMPLETED).get(claimId) ?? [];
     return Promise.all(mine.map((m) => this.serde.decode<ReviewCompleted>(COMPLETED, m.value)));
   }
 
   /** The W3C traceparent header of each of the claim's records. */
   traceparentsOf(claimId: string): (string | undefined)[] {
-    return this.reader.messages.filter((m) => m.key?.toString() === claimId).map((m) => m.headers?.traceparent?.toString());
+    return (this.reader.byKey(COMPLETED).get(claimId) ?? []).map((m) => m.headers?.traceparent?.toString());
   }
 
   /** Waits for the claim's first verdict, then a moment more so a duplicate would be seen too. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimSubmitted } from '@claims-mesh/contracts';
-import { ServiceProcess, stack, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
+import { ServiceProcess, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 import { Kafka } from 'kafkajs';
 
 const INGEST_KEY = 'dev-ingest-key';
@@ -37,19 +37,19 @@ async function post(service: ServiceProcess, path: string, body: unknown, header
 describe('ingest HTTP API (real Kafka, registry, Redis)', () => {
   let ingest: ServiceProcess;
   let kafka: Kafka;
-  let submitted: TopicReader;
+  let submitted: TopicTail;
   const serde = AvroSerde.forRegistry(stack.registryUrl);
 
   async function publishedClaims(claimId: string): Promise<ClaimSubmitted[]> {
     const decoded = await Promise.all(
-      submitted.messages.filter((m) => m.key?.toString() === claimId).map((m) => serde.decode<ClaimSubmitted>(SUBMITTED, m.value)),
+      (submitted.byKey(SUBMITTED).get(claimId) ?? []).map((m) => serde.decode<ClaimSubmitted>(SUBMITTED, m.value)),
     );
     return decoded;
   }
 
   beforeAll(async () => {
     kafka = testKafka();
-    submitted = await TopicReader.fromEnd(kafka, SUBMITTED);
+    submitted = await TopicTail.start(kafka, [SUBMITTED]);
     // The lag bound is out of reach: the shared claims.submitted.v1 may be far ahead of the default
     // `feature` group when no feature service runs, which would shed these requests (429).
     ingest = ServiceProcess.start('ingest', 13101, { KAFKA_GROUP_ID: `ingest-it-${randomUUID()}`, MAX_DOWNSTREAM_LAG: '1000000000' });

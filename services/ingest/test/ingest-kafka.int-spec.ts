@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimSubmitted } from '@claims-mesh/contracts';
 import { DLQ_HEADERS } from '@claims-mesh/kafka';
-import { ServiceProcess, stack, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
+import { ServiceProcess, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 import { Admin, Kafka, Partitioners } from 'kafkajs';
 
 const SUBMITTED = 'claims.submitted.v1';
@@ -24,8 +24,8 @@ describe('ingest Kafka paths and backpressure (real Kafka, registry, Redis)', ()
 
   it('republishes a JSON claim from claims.inbound.json.v1 as Avro and dead-letters a bad one with the reason', async () => {
     const ingest = ServiceProcess.start('ingest', 13111, { KAFKA_GROUP_ID: `ingest-it-${randomUUID()}` });
-    const submitted = await TopicReader.fromEnd(kafka, SUBMITTED);
-    const dlq = await TopicReader.fromEnd(kafka, `${INBOUND}.dlq`);
+    const submitted = await TopicTail.start(kafka, [SUBMITTED]);
+    const dlq = await TopicTail.start(kafka, [`${INBOUND}.dlq`]);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     try {
       await ingest.listening();
@@ -56,13 +56,13 @@ describe('ingest Kafka paths and backpressure (real Kafka, registry, Redis)', ()
       });
 
       const published = await waitFor('the canonical claim', async () => {
-        const m = submitted.messages.find((x) => x.key?.toString() === claimId);
+        const m = submitted.byKey(SUBMITTED).get(claimId)?.[0];
         return m ? serde.decode<ClaimSubmitted>(SUBMITTED, m.value) : undefined;
       });
       expect(published).toEqual(expect.objectContaining({ claimId, customerId: 'cust-json', amountMinor: 120000, channel: 'PARTNER_API', submittedBy: 'legacy-crm' }));
 
       const letters = await waitFor('two dead letters', async () => {
-        const mine = dlq.messages.filter((m) => m.key?.toString() === badKey);
+        const mine = dlq.byKey(`${INBOUND}.dlq`).get(badKey) ?? [];
         return mine.length >= 2 ? mine : undefined;
       });
       const reasons = letters.map((m) => m.headers?.[DLQ_HEADERS.errorMessage]?.toString());
