@@ -117,6 +117,18 @@ describe('feature service: enrichment (real Kafka, registry and Redis)', () => {
     expect((await pipe.featuresOf(claims)).map((f) => f.isFirstClaim)).toEqual([true, false, false]);
   });
 
+  it('counts a batch of one customer’s claims in offset order, also across the runs of the feature script (64 claims each)', async () => {
+    const customer = unique('customer');
+    const t = Date.now() - 200 * MINUTE_MS;
+    const claims = Array.from({ length: 150 }, (_, i) => claimAt(customer, t, i * MINUTE_MS, i + 1));
+    await pipe.submit(claims);
+
+    const features = await pipe.featuresOf(claims);
+    expect(features.map((f) => f.customerClaimCount30d)).toEqual(claims.map((_, i) => i + 1));
+    expect(features.map((f) => f.customerAmount30dMinor)).toEqual(claims.map((_, i) => ((i + 1) * (i + 2)) / 2));
+    expect(features.filter((f) => f.isFirstClaim)).toHaveLength(1);
+  });
+
   it('scores the amount against the running mean and deviation of the same product, 0 for the product’s first claims', async () => {
     const product = unique('product');
     const amounts = [100, 200, 300, 400, 500, 1_000, 50];

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { FeatureConfig } from '../config';
 import { claimOnlyFeatures } from './claim-only-features';
-import { COMPUTE_FEATURES_LUA } from './compute-features.lua';
+import { COMPUTE_FEATURES_LUA, KEYS_PER_CLAIM } from './compute-features.lua';
 import { FeatureKeys } from './feature-keys';
 
 const DAY_MS = 86_400_000;
@@ -18,9 +18,17 @@ export interface ComputedFeatures {
 }
 
 /**
- * The online feature store in Redis. Each claim is one run of the compute-features script
- * (atomic, idempotent per eventId); a batch is one pipeline, so one round trip, and Redis
- * runs the scripts in batch order: a customer's claims see each other in offset order.
+ * Claims per run of the compute-features script. Redis serves nobody else while a script
+ * runs, so a run is kept to a few milliseconds (about 20 to 50 µs of Redis time per claim)
+ * instead of a whole partition batch of hundreds.
+ */
+const CLAIMS_PER_SCRIPT_RUN = 64;
+
+/**
+ * The online feature store in Redis. A batch's claims go through the compute-features
+ * script (atomic, idempotent per eventId) in runs of CLAIMS_PER_SCRIPT_RUN, all runs in one
+ * pipeline, so one round trip; Redis executes them in batch order: a customer's claims see
+ * each other in offset order.
  */
 @Injectable()
 export class FeatureStore {
@@ -42,45 +50,56 @@ export class FeatureStore {
       await this.redis.script('LOAD', COMPUTE_FEATURES_LUA);
       replies = await this.runScripts(claims);
     }
-    return replies.map(([error, result]) => {
+    const computed: ComputedFeatures[] = [];
+    for (const [error, result] of replies) {
       if (error) throw new Error(`feature store: ${error.message}`);
-      const [json, replayed] = result as [string, number];
-      return { features: JSON.parse(json) as Features, replayed: replayed === 1 };
-    });
+      const flat = result as (string | number)[];
+      for (let i = 0; i < flat.length; i += 2) {
+        computed.push({ features: JSON.parse(flat[i] as string) as Features, replayed: flat[i + 1] === 1 });
+      }
+    }
+    return computed;
   }
 
-  /** One pipeline, traced as one span (see execTracedPipeline). */
+  /** One pipeline of script runs, traced as one span (see execTracedPipeline). */
   private runScripts(claims: readonly ClaimSubmitted[]): Promise<PipelineReplies> {
     return execTracedPipeline(this.redis.pipeline(), 'EVALSHA', (pipeline) => {
-      for (const claim of claims) pipeline.evalsha(SCRIPT_SHA, 5, ...this.keysOf(claim), ...this.argsOf(claim));
+      for (let start = 0; start < claims.length; start += CLAIMS_PER_SCRIPT_RUN) {
+        const run = claims.slice(start, start + CLAIMS_PER_SCRIPT_RUN);
+        pipeline.evalsha(SCRIPT_SHA, run.length * KEYS_PER_CLAIM, ...this.scriptArgsOf(run));
+      }
     });
   }
 
-  private keysOf(claim: ClaimSubmitted): string[] {
-    const customer = this.keys.customer(claim.customerId);
-    return [
-      this.keys.event(claim.eventId),
-      customer.claims,
-      customer.count,
-      this.keys.serialClaimCount(claim.serialNumber),
-      this.keys.productAmountStats(claim.product),
-    ];
-  }
-
-  private argsOf(claim: ClaimSubmitted): (string | number)[] {
-    const own = claimOnlyFeatures(claim);
-    return [
-      claim.eventId,
-      claim.timestamps.submittedAt,
-      claim.amountMinor,
-      own.daysSincePolicyStart,
-      own.descriptionLength,
-      own.mediaCount,
+  /** The keys of every claim of the run, then the shared arguments and each claim's own. */
+  private scriptArgsOf(run: readonly ClaimSubmitted[]): (string | number)[] {
+    const keys: string[] = [];
+    const args: (string | number)[] = [
       this.config.ZSCORE_MIN_SAMPLES,
       this.config.EVENT_MARKER_TTL_DAYS * DAY_MS,
       this.config.HISTORY_TTL_DAYS * DAY_MS,
       this.config.CUSTOMER_MAX_CLAIMS,
     ];
+    for (const claim of run) {
+      const customer = this.keys.customer(claim.customerId);
+      keys.push(
+        this.keys.event(claim.eventId),
+        customer.claims,
+        customer.count,
+        this.keys.serialClaimCount(claim.serialNumber),
+        this.keys.productAmountStats(claim.product),
+      );
+      const own = claimOnlyFeatures(claim);
+      args.push(
+        claim.eventId,
+        claim.timestamps.submittedAt,
+        claim.amountMinor,
+        own.daysSincePolicyStart,
+        own.descriptionLength,
+        own.mediaCount,
+      );
+    }
+    return [...keys, ...args];
   }
 }
 
