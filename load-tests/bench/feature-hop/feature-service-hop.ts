@@ -1,8 +1,8 @@
 import { Topic } from '@claims-mesh/contracts';
-import { ServiceProcess, stack, startGroupAtEnd } from '@claims-mesh/testing';
-import Redis from 'ioredis';
+import { ServiceProcess, startGroupAtEnd } from '@claims-mesh/testing';
 import { Admin } from 'kafkajs';
 import { log } from '../kafka-hop/variant-run';
+import { deleteKeys } from '../shared/redis-keys';
 import { traceSamplingEnv } from '../shared/trace-sampling';
 import { cpuProfileEnv } from '../shared/cpu-profile';
 import { metricSums } from '../shared/service-metrics';
@@ -91,20 +91,4 @@ export class FeatureServiceHop implements HopUnderTest {
       `${this.label}: stopped; deleted group ${this.groupId} and ${deleted} Redis keys of feature set ${this.featureSetVersion}`,
     );
   }
-}
-
-async function deleteKeys(pattern: string): Promise<number> {
-  const redis = new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  let deleted = 0;
-  try {
-    await redis.connect();
-    for await (const keys of redis.scanStream({ match: pattern, count: 1000 }) as AsyncIterable<string[]>) {
-      if (keys.length) deleted += await redis.unlink(...keys);
-    }
-  } catch (error) {
-    console.warn(`could not delete Redis keys ${pattern}: ${(error as Error).message}`);
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
 }
