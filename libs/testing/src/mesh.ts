@@ -43,13 +43,24 @@ export async function startGroupAtEnd(groupId: string, topics: string[]): Promis
   }
 }
 
+/** The Redis keys of the feature store under one feature-set version (services/feature's FeatureKeys). */
+export function featureStoreKeys(featureSetVersion: string): string {
+  return `features:${featureSetVersion}:*`;
+}
+
 /**
  * All six services as real processes on test ports (portBase + 1..6), each in a consumer
  * group of its own that starts at the end of its topics: the test sees only its own claims
- * flow through, whatever earlier tests left in the topics.
+ * flow through, whatever earlier tests left in the topics. The services that keep state in
+ * Redis keep it under names of this mesh's own (redisKeyPatterns), for the same reason and
+ * so that whoever started it can delete them.
  */
 export class Mesh {
-  private constructor(readonly services: Map<string, ServiceProcess>) {}
+  private constructor(
+    readonly services: Map<string, ServiceProcess>,
+    /** The Redis keys this mesh's services write (SCAN patterns). */
+    readonly redisKeyPatterns: string[],
+  ) {}
 
   static async start(portBase: number, env: Record<string, string> = {}): Promise<Mesh> {
     const services = new Map<string, ServiceProcess>();
@@ -57,16 +68,19 @@ export class Mesh {
     const groups = MESH_SERVICES.map((name) => ({ name, groupId: `${name}-it-${run}` }));
     await Promise.all(groups.map(({ name, groupId }) => startGroupAtEnd(groupId, INPUTS[name])));
     const groupOf = (service: string) => groups.find((g) => g.name === service)?.groupId as string;
-    // Ingest's backpressure watches this mesh's own feature group; the review queue has its own
-    // Redis keys, so the reviewer page shows this mesh's tasks only.
+    // Ingest's backpressure watches this mesh's own feature group. Feature counts, lineage and
+    // review tasks start empty, so the reviewer page shows this mesh's tasks only.
+    const [featureSet, auditPrefix, reviewPrefix] = [`it-${run}`, `audit-it-${run}`, `human-task-it-${run}`];
     const own: Record<string, Record<string, string>> = {
       ingest: { DOWNSTREAM_GROUP: groupOf('feature') },
-      'human-task': { REDIS_KEY_PREFIX: `human-task-it-${run}` },
+      feature: { FEATURE_SET_VERSION: featureSet },
+      audit: { AUDIT_KEY_PREFIX: auditPrefix },
+      'human-task': { REDIS_KEY_PREFIX: reviewPrefix },
     };
     for (const [i, { name, groupId }] of groups.entries()) {
       services.set(name, ServiceProcess.start(name, portBase + i + 1, { KAFKA_GROUP_ID: groupId, ...own[name], ...env }));
     }
-    const mesh = new Mesh(services);
+    const mesh = new Mesh(services, [featureStoreKeys(featureSet), `${auditPrefix}:*`, `${reviewPrefix}:*`]);
     try {
       await Promise.all([...services.values()].map((s) => s.listening(60_000)));
     } catch (error) {

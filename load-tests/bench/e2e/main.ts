@@ -215,13 +215,10 @@ async function main(): Promise<void> {
   );
   try {
     const mesh = await measure(
-      new MeshPipeline(
-        admin,
-        PORT_BASE,
-        drive.batchSize,
-        { ...cpuProfileEnv(PROFILE_DIR), ...traceSamplingEnv(TRACE_SAMPLE_RATIO) },
-        runId,
-      ),
+      new MeshPipeline(admin, PORT_BASE, drive.batchSize, {
+        ...cpuProfileEnv(PROFILE_DIR),
+        ...traceSamplingEnv(TRACE_SAMPLE_RATIO),
+      }),
     );
     const chain = await measure(new RelayChainPipeline(admin, runId, partitions), true);
     const ratio = mesh.peakDecidedPerSecond / chain.peakDecidedPerSecond;

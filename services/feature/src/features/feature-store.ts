@@ -99,7 +99,7 @@ export class FeatureStore {
         own.mediaCount,
       );
     }
-    return [...keys, ...args];
+    return (keys as (string | number)[]).concat(args);
   }
 }
 
