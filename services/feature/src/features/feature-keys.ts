@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 /**
  * Names of the Redis keys of one feature-set version. Customer ids and serial numbers are
  * personal data, so keys carry a hash of them instead: Redis key listings, slow logs and
- * metrics never show them.
+ * metrics never show them. Each name ends in what its value is (computed, history, seen,
+ * amount-moments): a store written by an earlier layout (sorted sets, counts, hashes) is then
+ * never misread, its keys are just not found.
  */
 export class FeatureKeys {
   private readonly prefix: string;
@@ -12,29 +14,24 @@ export class FeatureKeys {
     this.prefix = `features:${featureSetVersion}`;
   }
 
-  /** The features computed for one input event, kept to answer its replays. */
-  event(eventId: string): string {
-    return `${this.prefix}:event:${eventId}`;
+  /** The stored features computed for one input event, kept to answer its replays. */
+  eventFeatures(eventId: string): string {
+    return `${this.prefix}:event:${eventId}:computed`;
   }
 
-  /**
-   * The customer's keys: `claims`, a sorted set of their recent claims (score = submittedAt,
-   * member = "eventId:amountMinor"), and `count`, how many claims they ever filed (within the
-   * history TTL). Together, so the customer id is hashed once per claim.
-   */
-  customer(customerId: string): { claims: string; count: string } {
-    const customer = `${this.prefix}:customer:${pseudonym(customerId)}`;
-    return { claims: `${customer}:claims`, count: `${customer}:count` };
+  /** The customer's recent claims (event time, amount) and how many they ever filed (within the history TTL). */
+  customerHistory(customerId: string): string {
+    return `${this.prefix}:customer:${pseudonym(customerId)}:history`;
   }
 
-  /** How many claims named this serial number, by anyone. */
-  serialClaimCount(serialNumber: string): string {
-    return `${this.prefix}:serial:${pseudonym(normalizeSerial(serialNumber))}:count`;
+  /** Marks that some claim, by anyone, named this serial number. */
+  serialSeen(serialNumber: string): string {
+    return `${this.prefix}:serial:${pseudonym(normalizeSerial(serialNumber))}:seen`;
   }
 
   /** Running count, mean and M2 (Welford) of the claimed amounts of a product. */
-  productAmountStats(product: string): string {
-    return `${this.prefix}:product:${product}:amount-stats`;
+  productAmountMoments(product: string): string {
+    return `${this.prefix}:product:${product}:amount-moments`;
   }
 }
 
