@@ -1,5 +1,5 @@
 import { ActionSymbols, type Action } from '@claims-mesh/contracts';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Names of the Redis keys of the lineage index. Customer ids are personal data, so the
@@ -42,7 +42,7 @@ export class LineageKeys {
 
 /** The pseudonym of a customer in the index. */
 export function subjectOf(customerId: string): string {
-  return createHash('sha256').update(`customer\u001f${customerId}`).digest('hex').slice(0, 32);
+  return hash('sha256', `customer\u001f${customerId}`, 'hex').slice(0, 32);
 }
 
 /** Fields of a claim's lineage hash besides its stages (the record-stage script spells them out too). */

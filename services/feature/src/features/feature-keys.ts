@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Names of the Redis keys of one feature-set version. Customer ids and serial numbers are
@@ -41,5 +41,5 @@ function normalizeSerial(serialNumber: string): string {
 }
 
 function pseudonym(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 32);
+  return hash('sha256', value, 'hex').slice(0, 32);
 }
