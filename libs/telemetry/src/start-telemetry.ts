@@ -1,9 +1,9 @@
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { headersFromEnv, OtlpHttpSpanExporter } from './otlp-http-span-exporter';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -16,8 +16,9 @@ let sdk: NodeSDK | undefined;
 /**
  * Starts tracing for a service. Must run before NestJS, express, grpc-js or ioredis are
  * loaded so their instrumentations can patch them: each service's main.ts imports its
- * tracing file first. Spans go over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT (the stack's
- * Jaeger by default). OTEL_SDK_DISABLED=true turns it off.
+ * tracing file first. Spans go over OTLP/HTTP (protobuf) to OTEL_EXPORTER_OTLP_ENDPOINT (the
+ * stack's Jaeger by default), with OTEL_EXPORTER_OTLP_HEADERS and OTEL_EXPORTER_OTLP_TIMEOUT
+ * (ms) if set. OTEL_SDK_DISABLED=true turns it off.
  *
  * Kafka spans come from the mesh's own transport (libs/kafka), which follows the messaging
  * conventions and links batch work; the generic kafkajs instrumentation would double them.
@@ -40,7 +41,11 @@ export function startTelemetry({
       // handles a few thousand claims a second; a bigger queue exported in bigger, more
       // frequent batches keeps every claim's trace whole. OTEL_BSP_* still override these.
       new BatchSpanProcessor({
-        exporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }),
+        exporter: new OtlpHttpSpanExporter({
+          url: `${endpoint}/v1/traces`,
+          headers: headersFromEnv(env.OTEL_EXPORTER_OTLP_HEADERS),
+          timeoutMs: numberFrom(env.OTEL_EXPORTER_OTLP_TIMEOUT, 10_000),
+        }),
         maxQueueSize: numberFrom(env.OTEL_BSP_MAX_QUEUE_SIZE, 65_536),
         maxExportBatchSize: numberFrom(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 4_096),
         scheduledDelayMillis: numberFrom(env.OTEL_BSP_SCHEDULE_DELAY, 1_000),
