@@ -29,13 +29,6 @@ const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE = 0x100;
 const SPAN_FLAGS_CONTEXT_IS_REMOTE = 0x200;
 
 const TWO_TO_32 = 0x1_0000_0000;
-/** Below this length a string is copied by a loop here; above, Buffer's native UTF-8 writer is faster than its call costs. */
-const SHORT_STRING = 64;
-
-/** The value of each hex digit by character code (ids are lower case; upper case is read too). */
-const HEX_DIGIT = new Uint8Array(128);
-for (let i = 0; i < 10; i++) HEX_DIGIT[48 + i] = i;
-for (let i = 0; i < 6; i++) HEX_DIGIT[97 + i] = HEX_DIGIT[65 + i] = 10 + i;
 /** Attribute keys whose encoded bytes are kept; a service uses a few dozen. */
 const MAX_CACHED_KEYS = 1024;
 
@@ -157,36 +150,18 @@ class ProtobufWriter {
     this.tag(field, LENGTH_DELIMITED);
     this.ensure(5 + value.length * 3);
     const start = this.begin();
-    if (!(value.length < SHORT_STRING && this.ascii(value))) {
-      this.pos = start + 1;
-      this.pos += this.buffer.write(value, this.pos, 'utf8');
-    }
+    this.pos += this.buffer.write(value, this.pos, 'utf8');
     this.end(start);
-  }
-
-  /** Copies the string when it is ASCII (one byte per character) and says whether it was. */
-  private ascii(value: string): boolean {
-    const buffer = this.buffer;
-    let pos = this.pos;
-    for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
-      if (code > 127) return false;
-      buffer[pos++] = code;
-    }
-    this.pos = pos;
-    return true;
   }
 
   /** A hex id (trace or span id: 32 or 16 digits, so its length is one byte) as its bytes. */
   hexBytes(field: number, hex: string): void {
     this.tag(field, LENGTH_DELIMITED);
-    const bytes = hex.length >>> 1;
-    this.ensure(1 + bytes);
-    const buffer = this.buffer;
-    buffer[this.pos++] = bytes;
-    for (let i = 0; i < hex.length; i += 2) {
-      buffer[this.pos++] = (HEX_DIGIT[hex.charCodeAt(i) & 127] << 4) | HEX_DIGIT[hex.charCodeAt(i + 1) & 127];
-    }
+    this.ensure(1 + (hex.length >>> 1));
+    const lengthAt = this.pos++;
+    const written = this.buffer.write(hex, this.pos, 'hex');
+    this.buffer[lengthAt] = written;
+    this.pos += written;
   }
 
   bytes(field: number, value: Uint8Array): void {
@@ -197,11 +172,10 @@ class ProtobufWriter {
     this.pos += value.length;
   }
 
-  /** Copies a few bytes (an encoded key); a loop beats a native copy's call at this size. */
   raw(bytes: Uint8Array): void {
     this.ensure(bytes.length);
-    const buffer = this.buffer;
-    for (let i = 0; i < bytes.length; i++) buffer[this.pos++] = bytes[i];
+    this.buffer.set(bytes, this.pos);
+    this.pos += bytes.length;
   }
 }
 
