@@ -1,8 +1,8 @@
-import { ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { ExportResult, ExportResultCode, parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { headersFromEnv, OtlpHttpSpanExporter } from './otlp-http-span-exporter';
+import { OtlpHttpSpanExporter } from './otlp-http-span-exporter';
 import { OtlpSpanEncoder } from './otlp-span-encoder';
 
 interface Received {
@@ -105,12 +105,12 @@ describe('OtlpHttpSpanExporter (against a local HTTP server)', () => {
   });
 });
 
-describe('headersFromEnv', () => {
+describe('OTEL_EXPORTER_OTLP_HEADERS, as start-telemetry reads it (parseKeyPairsIntoRecord)', () => {
   it('reads comma-separated key=value pairs with URL-encoded values', () => {
-    expect(headersFromEnv('authorization=Bearer%20abc, x-tenant = claims ,broken,=nokey')).toEqual({
+    expect(parseKeyPairsIntoRecord('authorization=Bearer%20abc, x-tenant = claims ,broken,=nokey')).toEqual({
       authorization: 'Bearer abc',
       'x-tenant': 'claims',
     });
-    expect(headersFromEnv(undefined)).toEqual({});
+    expect(parseKeyPairsIntoRecord(undefined)).toEqual({});
   });
 });

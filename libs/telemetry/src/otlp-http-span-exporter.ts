@@ -13,7 +13,7 @@ const FIRST_BACKOFF_MS = 1_000;
 export interface OtlpHttpSpanExporterOptions {
   /** The traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. */
   url: string;
-  /** Extra request headers (OTEL_EXPORTER_OTLP_HEADERS: an auth token for a collector). */
+  /** Extra request headers (OTEL_EXPORTER_OTLP_HEADERS, e.g. an auth token for a collector). */
   headers?: Record<string, string>;
   /** How long one export may take, retries included. */
   timeoutMs?: number;
@@ -29,13 +29,15 @@ export interface OtlpHttpSpanExporterOptions {
 export class OtlpHttpSpanExporter implements SpanExporter {
   private readonly encoder = new OtlpSpanEncoder();
   private readonly url: URL;
+  private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
   private readonly pending = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(private readonly options: OtlpHttpSpanExporterOptions) {
     this.url = new URL(options.url);
-    this.agent = this.url.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    this.transport = this.url.protocol === 'https:' ? https : http;
+    this.agent = new this.transport.Agent({ keepAlive: true });
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -71,9 +73,8 @@ export class OtlpHttpSpanExporter implements SpanExporter {
   }
 
   private post(body: Uint8Array, timeoutMs: number): Promise<{ ok: true } | { ok: false; retryable: boolean; error: Error }> {
-    const transport = this.url.protocol === 'https:' ? https : http;
     return new Promise((resolve) => {
-      const request = transport.request(
+      const request = this.transport.request(
         this.url,
         {
           method: 'POST',
@@ -102,15 +103,4 @@ export class OtlpHttpSpanExporter implements SpanExporter {
       request.end(body);
     });
   }
-}
-
-/** OTEL_EXPORTER_OTLP_HEADERS: comma-separated key=value pairs, values URL-encoded. */
-export function headersFromEnv(value: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const pair of (value ?? '').split(',')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) continue;
-    headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
-  }
-  return headers;
 }

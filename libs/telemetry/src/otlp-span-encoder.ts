@@ -202,7 +202,7 @@ export class OtlpSpanEncoder {
       if (resource.schemaUrl) w.string(3, resource.schemaUrl);
       w.end(resourceSpans);
     }
-    return Uint8Array.prototype.slice.call(w.buffer, 0, w.pos);
+    return Buffer.from(w.buffer.subarray(0, w.pos));
   }
 
   private scopeSpans(spans: ReadableSpan[]): void {
@@ -301,7 +301,7 @@ export class OtlpSpanEncoder {
       if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
       w.tag(field, LENGTH_DELIMITED);
       const start = w.begin();
-      w.raw(this.keyField(key));
+      this.key(key);
       w.tag(2, LENGTH_DELIMITED); // KeyValue.value
       const valueStart = w.begin();
       this.anyValue(attributes[key]);
@@ -310,16 +310,14 @@ export class OtlpSpanEncoder {
     }
   }
 
-  private keyField(key: string): Buffer {
-    let bytes = this.keyBytes.get(key);
-    if (!bytes) {
-      const encoded = Buffer.from(key, 'utf8');
-      const keyWriter = new ProtobufWriter(encoded.length + 6);
-      keyWriter.bytes(1, encoded);
-      bytes = Buffer.from(keyWriter.buffer.subarray(0, keyWriter.pos));
-      if (this.keyBytes.size < MAX_CACHED_KEYS) this.keyBytes.set(key, bytes);
-    }
-    return bytes;
+  /** KeyValue.key: copied from the cache, or written and then kept while the cache has room. */
+  private key(key: string): void {
+    const w = this.writer;
+    const cached = this.keyBytes.get(key);
+    if (cached) return w.raw(cached);
+    const start = w.pos;
+    w.string(1, key);
+    if (this.keyBytes.size < MAX_CACHED_KEYS) this.keyBytes.set(key, Buffer.from(w.buffer.subarray(start, w.pos)));
   }
 
   /** An AnyValue's content; an attribute value of an unsupported type is written empty. */

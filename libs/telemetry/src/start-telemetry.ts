@@ -1,9 +1,10 @@
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { headersFromEnv, OtlpHttpSpanExporter } from './otlp-http-span-exporter';
+import { OtlpHttpSpanExporter } from './otlp-http-span-exporter';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -43,7 +44,8 @@ export function startTelemetry({
       new BatchSpanProcessor({
         exporter: new OtlpHttpSpanExporter({
           url: `${endpoint}/v1/traces`,
-          headers: headersFromEnv(env.OTEL_EXPORTER_OTLP_HEADERS),
+          // The SDK's own parser of this variable: comma-separated key=value, values URL-encoded.
+          headers: parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_HEADERS),
           timeoutMs: numberFrom(env.OTEL_EXPORTER_OTLP_TIMEOUT, 10_000),
         }),
         maxQueueSize: numberFrom(env.OTEL_BSP_MAX_QUEUE_SIZE, 65_536),

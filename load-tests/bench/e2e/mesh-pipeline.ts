@@ -26,8 +26,8 @@ const DECIDED = 'claims.decided.v1';
  * serialise in this process.)
  *
  * The services keep their Redis state under names of the mesh's own (feature set, audit,
- * review tasks: Mesh.redisKeyPatterns), deleted at the end. Decision's action ledger and ingest's idempotency keys
- * have fixed names and expire on their own (8 days and 1 day).
+ * review tasks: Mesh.redisKeyPatterns), deleted at the end. Decision's action ledger and
+ * ingest's idempotency keys have fixed names and expire on their own (8 days and 1 day).
  */
 export class MeshPipeline implements Pipeline {
   readonly name = 'mesh';
