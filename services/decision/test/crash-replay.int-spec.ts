@@ -32,8 +32,12 @@ describe('decision service: replay after SIGKILL (real Kafka, registry and Redis
     const ids = claims.map((c) => c.claimId);
 
     const first = spawnDecisionService(PORT, { KAFKA_GROUP_ID: groupId });
-    // Claims keep coming while the service runs, is killed, and is down.
-    const sending = sendInChunks(pipe, claims);
+    // The rest of the claims follow once the service is deciding: sent while it still started,
+    // they all waited in the topic and went through in its first batches, before the kill (seen
+    // once the service got faster). They keep coming while it runs, is killed, and is down.
+    await pipe.sendScored(claims.slice(0, CHUNK));
+    await waitForDecided(pipe, ids, 1);
+    const sending = sendInChunks(pipe, claims.slice(CHUNK));
     await waitForDecided(pipe, ids, CLAIMS / 10);
     first.child.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
