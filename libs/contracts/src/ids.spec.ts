@@ -8,4 +8,14 @@ describe('deterministicUuid', () => {
     expect(deterministicUuid('claim-1', 'rules-4', 'event-9')).not.toBe(id);
     expect(deterministicUuid('claim-1r', 'ules-3', 'event-9')).not.toBe(id);
   });
+
+  // Ids already published must come out the same after any change to how they are computed:
+  // a replay after an upgrade has to reproduce them. These were computed by the first version.
+  it.each([
+    [['claim-1', 'rules-3', 'event-9'], '9e19f000-a1eb-5ed0-8339-da32da7bb82b'],
+    [['a'], '86f7e437-faa5-57fc-a15d-1ddcb9eaeaea'],
+    [['7d4c1b52-2b8e-4d0e-9f6a-3c1f0a9e5b21', 'features-v1'], '31dafbfd-7c6b-5f11-b172-a1a83cb01112'],
+  ])('derives from %j the id it always has', (parts, id) => {
+    expect(deterministicUuid(...parts)).toBe(id);
+  });
 });

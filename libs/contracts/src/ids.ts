@@ -6,10 +6,12 @@ import { hash } from 'node:crypto';
  * very same id and downstream idempotency absorbs it.
  */
 export function deterministicUuid(...parts: string[]): string {
-  // The one-shot digest: a third of createHash's time for inputs this small, and every record takes one.
-  const digest = hash('sha1', parts.join('\u001f'), 'buffer');
-  digest[6] = (digest[6] & 0x0f) | 0x50; // version 5
-  digest[8] = (digest[8] & 0x3f) | 0x80; // RFC 4122 variant
-  const hex = digest.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  // The one-shot digest, straight to hex: a third of createHash's time for inputs this small,
+  // and every record takes one.
+  const hex = hash('sha1', parts.join('\u001f'), 'hex');
+  // Byte 6's high nibble becomes the version (5); byte 8's top two bits the RFC 4122 variant (10).
+  const variant = VARIANT_NIBBLE[parseInt(hex[16], 16) & 0x3];
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+const VARIANT_NIBBLE = ['8', '9', 'a', 'b'];

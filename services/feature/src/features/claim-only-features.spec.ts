@@ -22,6 +22,13 @@ describe('claimOnlyFeatures', () => {
     expect(claimOnlyFeatures(sampleClaim({ description: 'Cracked 📱!' })).descriptionLength).toBe(10);
   });
 
+  it.each(['', 'plain', '📱📱', 'é and 中', 'lone \ud800 high', 'lone low \udc00', 'ends high \ud83d'])(
+    'counts %j as the code points a string iterator yields',
+    (description) => {
+      expect(claimOnlyFeatures(sampleClaim({ description })).descriptionLength).toBe([...description].length);
+    },
+  );
+
   it('passes the media count through', () => {
     expect(claimOnlyFeatures(sampleClaim({ mediaCount: 4 })).mediaCount).toBe(4);
   });
