@@ -68,19 +68,30 @@ export class Mesh {
     const groups = MESH_SERVICES.map((name) => ({ name, groupId: `${name}-it-${run}` }));
     await Promise.all(groups.map(({ name, groupId }) => startGroupAtEnd(groupId, INPUTS[name])));
     const groupOf = (service: string) => groups.find((g) => g.name === service)?.groupId as string;
-    // Ingest's backpressure watches this mesh's own feature group. Feature counts, lineage and
-    // review tasks start empty, so the reviewer page shows this mesh's tasks only.
-    const [featureSet, auditPrefix, reviewPrefix] = [`it-${run}`, `audit-it-${run}`, `human-task-it-${run}`];
+    // Ingest's backpressure watches this mesh's own feature group. Feature counts, decisions,
+    // lineage and review tasks start empty, so the reviewer page shows this mesh's tasks only.
+    const [featureSet, decisionPrefix, auditPrefix, reviewPrefix] = [
+      `it-${run}`,
+      `decision-it-${run}`,
+      `audit-it-${run}`,
+      `human-task-it-${run}`,
+    ];
     const own: Record<string, Record<string, string>> = {
       ingest: { DOWNSTREAM_GROUP: groupOf('feature') },
       feature: { FEATURE_SET_VERSION: featureSet },
+      decision: { REDIS_KEY_PREFIX: decisionPrefix },
       audit: { AUDIT_KEY_PREFIX: auditPrefix },
       'human-task': { REDIS_KEY_PREFIX: reviewPrefix },
     };
     for (const [i, { name, groupId }] of groups.entries()) {
       services.set(name, ServiceProcess.start(name, portBase + i + 1, { KAFKA_GROUP_ID: groupId, ...own[name], ...env }));
     }
-    const mesh = new Mesh(services, [featureStoreKeys(featureSet), `${auditPrefix}:*`, `${reviewPrefix}:*`]);
+    const mesh = new Mesh(services, [
+      featureStoreKeys(featureSet),
+      `${decisionPrefix}:*`,
+      `${auditPrefix}:*`,
+      `${reviewPrefix}:*`,
+    ]);
     try {
       await Promise.all([...services.values()].map((s) => s.listening(60_000)));
     } catch (error) {

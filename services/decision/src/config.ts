@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsString, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsString, Matches, Min } from 'class-validator';
 import { ServiceConfig } from '@claims-mesh/platform';
 
 export class DecisionConfig extends ServiceConfig {
@@ -27,4 +27,8 @@ export class DecisionConfig extends ServiceConfig {
   @IsInt()
   @Min(1)
   REVIEW_TTL_DAYS = 90;
+
+  /** Namespace of the ledger's Redis keys, so two deployments (or a test) can share one Redis. */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 characters of A-Z, a-z, 0-9, ., _ or -' })
+  REDIS_KEY_PREFIX = 'decision';
 }

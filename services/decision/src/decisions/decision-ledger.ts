@@ -42,7 +42,7 @@ export class DecisionLedger {
       for (const entry of entries) {
         // SET NX GET: stores the entry if the actionId is new and answers the stored one if not, atomically.
         pipeline.set(
-          keyOf(entry.decision.actionId),
+          this.keyOf(entry.decision.actionId),
           JSON.stringify(entry),
           'EX',
           this.ttlSecondsOf(entry.decision),
@@ -65,8 +65,12 @@ export class DecisionLedger {
 
   /** The decision recorded under an actionId, if it is still remembered. */
   async find(actionId: string): Promise<ClaimDecided | undefined> {
-    const stored = await this.redis.get(keyOf(actionId));
+    const stored = await this.redis.get(this.keyOf(actionId));
     return stored === null ? undefined : (JSON.parse(stored) as LedgerEntry).decision;
+  }
+
+  private keyOf(actionId: string): string {
+    return `${this.config.REDIS_KEY_PREFIX}:action:${actionId}`;
   }
 
   private ttlSecondsOf(decision: ClaimDecided): number {
@@ -75,8 +79,4 @@ export class DecisionLedger {
       DAY_SECONDS
     );
   }
-}
-
-function keyOf(actionId: string): string {
-  return `decision:action:${actionId}`;
 }
