@@ -37,7 +37,7 @@ export interface FeedSettings {
 }
 
 /** Records sent through a hop before measuring: group join, fetch sessions and JIT are behind us. */
-const WARMUP_RECORDS = Number(process.env.BENCH_WARMUP_RECORDS ?? 2000);
+export const WARMUP_RECORDS = Number(process.env.BENCH_WARMUP_RECORDS ?? 2000);
 const CHUNK = 500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -24,7 +24,7 @@ import { fmt, LATENCY_DEFINITION, printHopTable, ratioOverBare, writeResult } fr
 import { BareHop } from './bare-hop';
 import { FeatureServiceHop } from './feature-service-hop';
 import { printHotSpots } from '../shared/cpu-profile';
-import { FeedSettings, HopResult, HopUnderTest, measureHop } from './hop-measurement';
+import { FeedSettings, HopResult, HopUnderTest, measureHop, WARMUP_RECORDS } from './hop-measurement';
 import { variedClaims } from './varied-claims';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -114,7 +114,7 @@ function report(rounds: HopResult[][], hotSpots: unknown): Record<string, unknow
     throughputDefinition:
       'closed loop: N records written in chunks of 500 while at most `window` written records are unseen on the output; ' +
       'records / (a read_committed reader saw the last of the N outputs, by key - the first chunk was written). ' +
-      'Start-up, group join and 2,000 warm-up records are outside it. ' +
+      `Start-up, group join and ${WARMUP_RECORDS.toLocaleString('en-US')} warm-up records are outside it. ` +
       'Each round measures every variant in turn; a ratio is taken within a round and the median over rounds is reported.',
     rounds,
     featureServiceHotSpots: hotSpots,
