@@ -1,3 +1,1 @@
 export * from './start-telemetry';
-export * from './otlp-http-span-exporter';
-export * from './otlp-span-encoder';

@@ -25,9 +25,9 @@ const DECIDED = 'claims.decided.v1';
  * reached 0.65 of a core while the mesh slowed down. (~0.2 ms per request to build and
  * serialise in this process.)
  *
- * The services keep their Redis state under names of the mesh's own (feature set, audit,
- * review tasks: Mesh.redisKeyPatterns), deleted at the end. Decision's action ledger and
- * ingest's idempotency keys have fixed names and expire on their own (8 days and 1 day).
+ * The services keep their Redis state under names of the mesh's own (feature set, decisions,
+ * audit, review tasks: Mesh.redisKeyPatterns), deleted at the end. Ingest's idempotency keys
+ * have fixed names and expire on their own (1 day).
  */
 export class MeshPipeline implements Pipeline {
   readonly name = 'mesh';

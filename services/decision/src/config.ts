@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsString, Matches, Min } from 'class-validator';
-import { ServiceConfig } from '@claims-mesh/platform';
+import { IsInt, IsNotEmpty, IsString, Min } from 'class-validator';
+import { IsRedisKeyPrefix, ServiceConfig } from '@claims-mesh/platform';
 
 export class DecisionConfig extends ServiceConfig {
   /** The versioned rule set (JSON, see rules/README.md); the service refuses to start on a bad one. */
@@ -29,6 +29,6 @@ export class DecisionConfig extends ServiceConfig {
   REVIEW_TTL_DAYS = 90;
 
   /** Namespace of the ledger's Redis keys, so two deployments (or a test) can share one Redis. */
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 characters of A-Z, a-z, 0-9, ., _ or -' })
+  @IsRedisKeyPrefix()
   REDIS_KEY_PREFIX = 'decision';
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
-import { ServiceConfig } from '@claims-mesh/platform';
+import { IsInt, IsNumber, Max, Min } from 'class-validator';
+import { IsRedisKeyPrefix, ServiceConfig } from '@claims-mesh/platform';
 
 export class HumanTaskConfig extends ServiceConfig {
   /** A review task is due this many minutes after its REVIEW decision was taken. */
@@ -30,6 +30,6 @@ export class HumanTaskConfig extends ServiceConfig {
   OUTBOX_RETRY_SECONDS = 60;
 
   /** Namespace of this service's Redis keys, so two deployments (or a test) can share one Redis. */
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 characters of A-Z, a-z, 0-9, ., _ or -' })
+  @IsRedisKeyPrefix()
   REDIS_KEY_PREFIX = 'human-task';
 }

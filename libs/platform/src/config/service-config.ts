@@ -62,6 +62,16 @@ export class ServiceConfig {
   LOG_LEVEL = 'info';
 }
 
+/**
+ * A namespace the service's Redis keys start with (`<prefix>:...`), so two deployments, or a
+ * test, can share one Redis: 1-64 characters that need no quoting in a key pattern.
+ */
+export function IsRedisKeyPrefix(): PropertyDecorator {
+  return Matches(/^[A-Za-z0-9._-]{1,64}$/, {
+    message: ({ property }) => `${property} must be 1-64 characters of A-Z, a-z, 0-9, ., _ or -`,
+  });
+}
+
 export type ConfigClass<T extends ServiceConfig> = new () => T;
 
 /** Builds a validated config from the environment over the service's defaults, or throws naming every bad variable. */
