@@ -2,7 +2,7 @@ import { testKafka } from '@claims-mesh/testing';
 import { Admin } from 'kafkajs';
 import { BareRelay } from '../kafka-hop/relays';
 import { Scratch } from '../kafka-hop/variant-run';
-import { benchProcessCpuSeconds, MACHINE_LABEL, machineBusyCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
+import { benchProcessCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
 import { HopUnderTest } from './hop-measurement';
 
 /** The kafka-hop bare kafkajs relay on throw-away topics of as many partitions as the mesh's. */
@@ -37,11 +37,7 @@ export class BareHop implements HopUnderTest {
 
   /** The relay runs in the bench process, with the feeder and the output reader. */
   async cpuSeconds(): Promise<Record<string, number>> {
-    return {
-      'bench process (relay, feeder, reader)': benchProcessCpuSeconds(),
-      ...stackCpuSeconds(),
-      [MACHINE_LABEL]: machineBusyCpuSeconds(),
-    };
+    return { 'bench process (relay, feeder, reader)': benchProcessCpuSeconds(), ...stackCpuSeconds() };
   }
 
   async stop(): Promise<void> {

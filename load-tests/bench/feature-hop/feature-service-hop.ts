@@ -6,14 +6,7 @@ import { deleteKeys } from '../shared/redis-keys';
 import { traceSamplingEnv } from '../shared/trace-sampling';
 import { cpuProfileEnv } from '../shared/cpu-profile';
 import { metricSums } from '../shared/service-metrics';
-import {
-  benchProcessCpuSeconds,
-  MACHINE_LABEL,
-  machineBusyCpuSeconds,
-  processCpuSeconds,
-  redisCpuSeconds,
-  stackCpuSeconds,
-} from '../shared/stack-cpu';
+import { benchProcessCpuSeconds, processCpuSeconds, redisCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
 import { HopUnderTest } from './hop-measurement';
 
 /**
@@ -79,7 +72,6 @@ export class FeatureServiceHop implements HopUnderTest {
       redis: await redisCpuSeconds(),
       ...stackCpuSeconds(),
       'bench process (feeder, reader)': benchProcessCpuSeconds(),
-      [MACHINE_LABEL]: machineBusyCpuSeconds(),
     };
   }
 

@@ -4,6 +4,7 @@ import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { encodedClaims, percentile, produceAtRate } from '../kafka-hop/load';
 import { HopSample, OutputReader } from '../kafka-hop/output-reader';
 import { drainFigures, log, NO_LATENCY, VariantResult } from '../kafka-hop/variant-run';
+import { MACHINE_LABEL, machineBusyCpuSeconds } from '../shared/stack-cpu';
 
 /** A hop that turns each record of `input` into one record of `output` keyed by the same claim id. */
 export interface HopUnderTest {
@@ -41,6 +42,11 @@ export const WARMUP_RECORDS = Number(process.env.BENCH_WARMUP_RECORDS ?? 2000);
 const CHUNK = 500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The hop's own CPU figures, and the whole machine's after them (the same for every hop). */
+async function cpuSecondsOf(hop: HopUnderTest): Promise<Record<string, number>> {
+  return { ...((await hop.cpuSeconds?.()) ?? {}), [MACHINE_LABEL]: machineBusyCpuSeconds() };
+}
 
 /**
  * Throughput, then latency, of one hop:
@@ -89,7 +95,7 @@ export async function measureHop(
     log(`${hop.label}: ${settings.records} records, at most ${settings.window} unseen`);
     const messages = await encodedClaims(serde, hop.input, settings.records, settings.claim);
     const before = reader.samples.length;
-    const cpuBefore = (await hop.cpuSeconds?.()) ?? {};
+    const cpuBefore = await cpuSecondsOf(hop);
     const feedStart = Date.now();
     const deadline = feedStart + settings.drainTimeoutMs;
     await feedWithin(
@@ -106,7 +112,7 @@ export async function measureHop(
     const lastSeen = fed.reduce((max, s) => Math.max(max, s.sentAt + s.seenMs), feedStart);
     const seconds = Math.max(0.001, (lastSeen - feedStart) / 1000);
     const batches = await hop.batches();
-    const cpuAfter = (await hop.cpuSeconds?.()) ?? {};
+    const cpuAfter = await cpuSecondsOf(hop);
     const cpuCores = Object.fromEntries(
       Object.entries(cpuAfter).map(([name, s]) => [name, (s - (cpuBefore[name] ?? NaN)) / seconds]),
     );
