@@ -146,6 +146,25 @@ describe('feature service: enrichment (real Kafka, registry and Redis)', () => {
     expect(scores[6]).toBeLessThan(-1);
   });
 
+  it('carries a product’s statistics from one run of the feature script to the next, and from one batch to the next', async () => {
+    const product = unique('product');
+    // 70 claims in one send span two script runs (64 + 6); the last claim is sent after them.
+    const amounts = Array.from({ length: 70 }, (_, i) => 100 + ((i * 37) % 50));
+    const claimOf = (amountMinor: number) =>
+      sampleClaim({ customerId: unique('customer'), serialNumber: unique('SN'), product, amountMinor });
+    const claims = amounts.map(claimOf);
+    await pipe.submit(claims);
+    const scores = (await pipe.featuresOf(claims)).map((f) => f.amountZScore);
+    const later = claimOf(500);
+    await pipe.submit([later]);
+    const [laterFeatures] = await pipe.featuresOf([later]);
+
+    expect(scores[63]).toBeCloseTo(zScore(amounts[63], amounts.slice(0, 63)), 9);
+    expect(scores[64]).toBeCloseTo(zScore(amounts[64], amounts.slice(0, 64)), 9);
+    expect(scores[69]).toBeCloseTo(zScore(amounts[69], amounts.slice(0, 69)), 9);
+    expect(laterFeatures.amountZScore).toBeCloseTo(zScore(500, amounts), 9);
+  });
+
   it('flags a serial number claimed before by anyone, however it is typed', async () => {
     const serial = unique('SN').toUpperCase();
     const claims = [
