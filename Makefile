@@ -23,7 +23,7 @@ STACK := infra/local/stack
 SERVICES := infra/local/services
 RESULTS := results
 
-.PHONY: help install build lint stack-up topics schemas-check observability-check browser test demo down status bench-kafka-hop bench-transactions bench-feature-hop bench-ingest-http chaos bench-gateway
+.PHONY: help kafka-client-debs install build lint stack-up topics schemas-check observability-check browser test demo down status bench-kafka-hop bench-transactions bench-feature-hop bench-ingest-http chaos bench-gateway
 
 help:
 	@echo "make demo   - install, start the local stack and all six services, show they are ready"
@@ -38,11 +38,24 @@ $(NODE_HOME)/bin/node:
 	  rm -rf $(NODE_HOME); mkdir -p $(dir $(NODE_HOME)); mv $$tmp/package $(NODE_HOME); rm -rf $$tmp; \
 	  echo "[make] Node $$($(NODE_HOME)/bin/node -v) installed in $$(( $$(date +%s) - start ))s"
 
+# The Kafka client (@confluentinc/kafka-javascript) builds its bundled librdkafka at install,
+# linked against Debian's libraries (its default static build downloads them, which fails here),
+# and compiles against the bootstrapped Node's headers (the machine's npm points node-gyp at Node 20's).
+KAFKA_CLIENT_DEBS := libssl-dev zlib1g-dev libsasl2-dev libzstd-dev liblz4-dev libcurl4-openssl-dev
+export CKJS_LINKING := dynamic
+export npm_config_nodedir := $(patsubst %/bin/node,%,$(NODE))
+
+kafka-client-debs:
+	@missing=$$(for p in $(KAFKA_CLIENT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  [ -z "$$missing" ] || { start=$$(date +%s); echo "[make] installing $$missing for the Kafka client's build"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) && \
+	  echo "[make] Debian packages for the Kafka client installed in $$(( $$(date +%s) - start ))s"; }
+
 # `npm install` from the lock file rather than `npm ci`: npm records only this platform's
 # optional native bindings (e.g. unrs-resolver's) in the lock, and `npm ci` then refuses it.
-node_modules/.install-stamp: package-lock.json $(NODE)
+node_modules/.install-stamp: package-lock.json $(NODE) | kafka-client-debs
 	@start=$$(date +%s); npm install --no-audit --no-fund --loglevel=error; touch $@; \
-	  echo "[make] npm install took $$(( $$(date +%s) - start ))s"
+	  echo "[make] npm install took $$(( $$(date +%s) - start ))s (librdkafka built from source in it: $$(node -p "require('@confluentinc/kafka-javascript').librdkafkaVersion"))"
 
 install: $(NODE) node_modules/.install-stamp
 

@@ -1,5 +1,14 @@
-import { Kafka, KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
-import { saslFromEnv } from './sasl';
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { GlobalConfig } from '@confluentinc/kafka-javascript';
+import { SaslCredentials, saslFromEnv } from './sasl';
+
+/** The KafkaJS-style client of @confluentinc/kafka-javascript: admin, health probes, tests, tools. */
+export type Kafka = KafkaJS.Kafka;
+export type KafkaAdmin = KafkaJS.Admin;
+export type KafkaProducer = KafkaJS.Producer;
+export type KafkaConsumer = KafkaJS.Consumer;
+/** A consumed record as the KafkaJS-style API hands it out. */
+export type KafkaMessage = KafkaJS.KafkaMessage;
 
 export interface KafkaConnectionOptions {
   clientId: string;
@@ -7,7 +16,7 @@ export interface KafkaConnectionOptions {
   brokers: string;
   connectionTimeoutMs?: number;
   /** SASL credentials; read from the environment (see saslFromEnv) when not given. */
-  sasl?: SASLOptions;
+  sasl?: SaslCredentials;
 }
 
 export function parseBrokers(brokers: string): string[] {
@@ -19,14 +28,40 @@ export function parseBrokers(brokers: string): string[] {
   return list;
 }
 
-/** The one place a kafkajs client is configured, so every service talks to Kafka the same way. */
+/**
+ * The one place a connection to the cluster is configured, as librdkafka properties: the
+ * transport's and publisher's native clients start from these, and createKafka wraps them.
+ */
+export function librdkafkaConfig(options: KafkaConnectionOptions): GlobalConfig {
+  const sasl = options.sasl ?? saslFromEnv();
+  return {
+    'bootstrap.servers': parseBrokers(options.brokers).join(','),
+    'client.id': options.clientId,
+    'socket.connection.setup.timeout.ms': Math.max(1000, options.connectionTimeoutMs ?? 3000),
+    ...(sasl
+      ? {
+          'security.protocol': 'sasl_plaintext',
+          'sasl.mechanisms': sasl.mechanism.toUpperCase(),
+          'sasl.username': sasl.username,
+          'sasl.password': sasl.password,
+        }
+      : {}),
+  } as GlobalConfig;
+}
+
+/**
+ * What every producer of the mesh adds to the connection: Kafka's default partitioner (murmur2
+ * of the key, as the Java client and kafkajs), so the mesh and other producers put a claim on the
+ * same partition (librdkafka's own default is CRC32); idempotence, which implies acks=all; and a
+ * short linger, so records handled together go out in one request per partition.
+ */
+export const PRODUCER_DEFAULTS = {
+  partitioner: 'murmur2_random',
+  'enable.idempotence': true,
+  'linger.ms': 5,
+} as const;
+
+/** A KafkaJS-style client on the same connection settings, for everything off the hot path. */
 export function createKafka(options: KafkaConnectionOptions): Kafka {
-  const config: KafkaConfig = {
-    clientId: options.clientId,
-    brokers: parseBrokers(options.brokers),
-    connectionTimeout: options.connectionTimeoutMs ?? 3000,
-    logLevel: logLevel.WARN,
-    sasl: options.sasl ?? saslFromEnv(),
-  };
-  return new Kafka(config);
+  return new KafkaJS.Kafka({ ...librdkafkaConfig(options), kafkaJS: { logLevel: KafkaJS.logLevel.NOTHING } } as KafkaJS.CommonConstructorConfig);
 }

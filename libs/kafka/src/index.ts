@@ -5,5 +5,3 @@ export * from './admin/consumer-lag';
 export * from './health-probe';
 export * from './transport';
 export * from './publisher';
-export * from './produce-chunks';
-export * from './partition-checked-send';

@@ -1,7 +1,8 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AvroSerde } from '@claims-mesh/contracts';
-import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
-import { PartitionCheckedSender } from './partition-checked-send';
+import type { DeliveryReport, LibrdKafkaError } from '@confluentinc/kafka-javascript';
+import { KafkaConnectionOptions, librdkafkaConfig, PRODUCER_DEFAULTS } from './connection';
+import { asError, connectProducer, disconnect, flush, NativeProducer, produce } from './transport/native-clients';
 import { injectIntoHeaders } from './transport/trace-context';
 
 export interface PublishRecord<T = unknown> {
@@ -12,34 +13,28 @@ export interface PublishRecord<T = unknown> {
 
 const tracer = trace.getTracer('@claims-mesh/kafka');
 
+/** One publish() call waiting for the brokers to acknowledge each of its records. */
 interface Waiting {
-  topic: string;
-  messages: Message[];
-  resolve: () => void;
-  reject: (error: Error) => void;
+  outstanding: number;
+  failure?: Error;
+  settle: (failure?: Error) => void;
 }
 
 /**
  * Produces Avro records for request/response paths (e.g. ingest's HTTP API), where a caller
- * must learn that its records are durable (acks=all) before answering. Concurrent calls
- * are coalesced into one produce request per flush, like the Java producer's linger, so
- * many small requests share round trips. `pendingRecords` is what backpressure watches.
+ * must learn that its records are durable (acks=all, idempotent) before answering.
+ * librdkafka's linger batches concurrent calls into shared produce requests per partition;
+ * each call resolves on its own records' delivery reports. `pendingRecords` is what
+ * backpressure watches.
  */
 export class KafkaPublisher {
-  private producer: Producer | undefined;
-  private connecting: Promise<Producer> | undefined;
-  private queue: Waiting[] = [];
-  private flushing = false;
+  private connecting: Promise<NativeProducer> | undefined;
   private pending = 0;
-  private readonly sender: PartitionCheckedSender;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly connection: KafkaConnectionOptions,
     private readonly serde: AvroSerde,
-    private readonly maxRecordsPerRequest = 5000,
-  ) {
-    this.sender = new PartitionCheckedSender(kafka);
-  }
+  ) {}
 
   /** Records accepted by publish() and not yet acknowledged by the brokers. */
   get pendingRecords(): number {
@@ -60,83 +55,79 @@ export class KafkaPublisher {
       },
     });
     const sendContext = trace.setSpan(context.active(), span);
-    const writer = await this.serde.writerFor(topic);
-    const messages = records.map((r) => ({
-      key: r.key,
-      value: this.serde.encodeWith(writer, r.value),
-      headers: injectIntoHeaders(sendContext, { ...r.headers }),
-    }));
-    this.pending += messages.length;
+    this.pending += records.length;
     try {
+      const writer = await this.serde.writerFor(topic);
+      const producer = await this.connected();
       await new Promise<void>((resolve, reject) => {
-        this.queue.push({ topic, messages, resolve, reject });
-        if (!this.flushing) void this.flush();
+        const waiting: Waiting = {
+          outstanding: records.length,
+          settle: (failure) => (failure ? reject(failure) : resolve()),
+        };
+        void this.produceAll(producer, waiting, records, (r) => ({
+          topic,
+          key: r.key,
+          value: this.serde.encodeWith(writer, r.value),
+          headers: injectIntoHeaders(sendContext, { ...r.headers }),
+        }));
       });
     } catch (error) {
       span.recordException(error as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
-      this.pending -= messages.length;
+      this.pending -= records.length;
       span.end();
     }
   }
 
   async close(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
+    const connecting = this.connecting;
     this.connecting = undefined;
-    await producer?.disconnect();
+    const producer = await connecting?.catch(() => undefined);
+    if (!producer) return;
+    await flush(producer, 10_000).catch(() => undefined);
+    await disconnect(producer);
   }
 
-  /** Sends everything queued, one produce request at a time; what queues meanwhile goes next. */
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.takeBatch();
-        try {
-          const producer = await this.connected();
-          const byTopic = new Map<string, Message[]>();
-          for (const w of batch) byTopic.set(w.topic, [...(byTopic.get(w.topic) ?? []), ...w.messages]);
-          const topicMessages = [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
-          await this.sender.send(producer, topicMessages);
-          batch.forEach((w) => w.resolve());
-        } catch (error) {
-          batch.forEach((w) => w.reject(error as Error));
-        }
+  private async produceAll<T>(
+    producer: NativeProducer,
+    waiting: Waiting,
+    records: PublishRecord<T>[],
+    encode: (record: PublishRecord<T>) => Parameters<typeof produce>[1],
+  ): Promise<void> {
+    for (let i = 0; i < records.length; i++) {
+      try {
+        const queued = produce(producer, encode(records[i]), waiting);
+        if (queued) await queued;
+      } catch (error) {
+        // Records already queued still report; the call fails once they have.
+        waiting.failure ??= asError(error);
+        waiting.outstanding -= records.length - i;
+        if (waiting.outstanding === 0) waiting.settle(waiting.failure);
+        return;
       }
-    } finally {
-      this.flushing = false;
     }
   }
 
-  private takeBatch(): Waiting[] {
-    const batch: Waiting[] = [];
-    let count = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || count + this.queue[0].messages.length <= this.maxRecordsPerRequest)) {
-      const next = this.queue.shift() as Waiting;
-      batch.push(next);
-      count += next.messages.length;
-    }
-    return batch;
+  private delivered(error: LibrdKafkaError | null | undefined, report: DeliveryReport): void {
+    const waiting = report.opaque as Waiting | undefined;
+    if (!waiting) return;
+    if (error) waiting.failure ??= asError(error);
+    if (--waiting.outstanding === 0) waiting.settle(waiting.failure);
   }
 
-  private connected(): Promise<Producer> {
-    if (this.producer) return Promise.resolve(this.producer);
+  private connected(): Promise<NativeProducer> {
     if (!this.connecting) {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
+      const connecting = connectProducer({ ...librdkafkaConfig(this.connection), ...PRODUCER_DEFAULTS, dr_cb: true }).then((producer) => {
+        producer.setPollInBackground(true);
+        producer.on('delivery-report', (error: LibrdKafkaError, report: DeliveryReport) => this.delivered(error, report));
+        return producer;
       });
-      this.connecting = producer.connect().then(
-        () => (this.producer = producer),
-        (error) => {
-          this.connecting = undefined;
-          throw error;
-        },
-      );
+      connecting.catch(() => {
+        if (this.connecting === connecting) this.connecting = undefined;
+      });
+      this.connecting = connecting;
     }
     return this.connecting;
   }

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
-import type { SASLOptions } from 'kafkajs';
 
 const MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
 type Mechanism = (typeof MECHANISMS)[number];
+
+export interface SaslCredentials {
+  mechanism: Mechanism;
+  username: string;
+  password: string;
+}
 
 /**
  * SASL credentials of a Kafka client from the environment, or undefined when
@@ -13,7 +18,7 @@ type Mechanism = (typeof MECHANISMS)[number];
  *   KAFKA_SASL_PASSWORD       the password itself
  * Errors name the variable, never a value, so a misconfiguration cannot leak the secret into a log.
  */
-export function saslFromEnv(env: Record<string, string | undefined> = process.env): SASLOptions | undefined {
+export function saslFromEnv(env: Record<string, string | undefined> = process.env): SaslCredentials | undefined {
   const mechanism = env.KAFKA_SASL_MECHANISM?.toLowerCase();
   if (!mechanism) return undefined;
   if (!(MECHANISMS as readonly string[]).includes(mechanism)) {
@@ -22,7 +27,7 @@ export function saslFromEnv(env: Record<string, string | undefined> = process.en
   const username = env.KAFKA_SASL_USERNAME;
   if (!username) throw new Error('KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM');
   const password = passwordOf(env);
-  return { mechanism: mechanism as Mechanism, username, password } as SASLOptions;
+  return { mechanism: mechanism as Mechanism, username, password };
 }
 
 function passwordOf(env: Record<string, string | undefined>): string {

@@ -2,8 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ClaimSubmitted } from '@claims-mesh/contracts';
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { Kafka } from '@claims-mesh/kafka';
 import { sampleClaim, ScratchTopics, stack, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
-import { Admin, Kafka } from 'kafkajs';
 
 const WORKER = join(__dirname, 'fixtures', 'transactional-relay.worker.js');
 
@@ -29,7 +30,7 @@ function startWorker(env: Record<string, string>): Worker {
 
 describe('Transactional transport across SIGTERM and restart (real processes)', () => {
   let kafka: Kafka;
-  let admin: Admin;
+  let admin: KafkaJS.Admin;
   let topics: ScratchTopics;
 
   beforeAll(async () => {
@@ -49,10 +50,10 @@ describe('Transactional transport across SIGTERM and restart (real processes)', 
     const output = await topics.create('out');
     const serde = topics.serde();
     const claims = Array.from({ length: 600 }, () => sampleClaim());
-    const producer = kafka.producer({ idempotent: true });
+    const producer = kafka.producer({ kafkaJS: { idempotent: true } });
     await producer.connect();
     const messages = await Promise.all(claims.map(async (c) => ({ key: c.claimId, value: await serde.encode(input, c) })));
-    await producer.send({ topic: input, acks: -1, messages });
+    await producer.send({ topic: input, messages });
     await producer.disconnect();
 
     const env = { IN: input, OUT: output, GROUP: `it-relay-${randomUUID()}`, DELAY_MS: '5' };

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { INestMicroservice } from '@nestjs/common';
 import { AvroSerde } from '@claims-mesh/contracts';
 import { HandlerErrorPassthroughFilter, KafkaTransport, KafkaTransportOptions } from '@claims-mesh/kafka';
-import { testKafka } from '@claims-mesh/testing';
+import { stack } from '@claims-mesh/testing';
 import { Registry } from 'prom-client';
 
 export interface RunningConsumer {
@@ -24,7 +24,7 @@ export async function runConsumer(
 
   const metrics = new Registry();
   const transport = new KafkaTransport({
-    kafka: testKafka('it-transport'),
+    connection: { clientId: 'it-transport', brokers: stack.kafkaBrokers },
     serde,
     service: 'it-service',
     metrics,

@@ -2,18 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { AvroSerde, ClaimSubmitted } from '@claims-mesh/contracts';
-import { BatchResult, DLQ_HEADERS, InboundRecord, InvalidRecordError, OutboundRecord } from '@claims-mesh/kafka';
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { BatchResult, DLQ_HEADERS, InboundRecord, InvalidRecordError, Kafka, OutboundRecord } from '@claims-mesh/kafka';
 import { sampleClaim, ScratchTopics, stack, testKafka, TopicReader, waitFor } from '@claims-mesh/testing';
 import Redis from 'ioredis';
-import { Admin, Kafka, Producer } from 'kafkajs';
 import { runConsumer, RunningConsumer } from './transport-harness';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Kafka transport (real broker and registry)', () => {
   let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
+  let admin: KafkaJS.Admin;
+  let producer: KafkaJS.Producer;
   let topics: ScratchTopics;
   let serde: AvroSerde;
   let input: string;
@@ -26,15 +26,15 @@ describe('Kafka transport (real broker and registry)', () => {
   });
 
   beforeEach(async () => {
-    // A fresh admin and producer per test: kafkajs keeps refreshing metadata of every topic a
-    // client ever touched, and the previous test's topics are deleted.
+    // A fresh admin and producer per test: a client keeps refreshing metadata of every topic it
+    // ever touched, and the previous test's topics are deleted.
     admin = kafka.admin();
     await admin.connect();
     topics = new ScratchTopics(admin);
     serde = topics.serde();
     input = await topics.create('in');
     output = await topics.create('out');
-    producer = kafka.producer({ idempotent: true });
+    producer = kafka.producer({ kafkaJS: { idempotent: true } });
     await producer.connect();
   });
 
@@ -50,7 +50,7 @@ describe('Kafka transport (real broker and registry)', () => {
     const messages = await Promise.all(
       claims.map(async (c) => ({ key: c.claimId, value: await serde.encode(input, c), partition, headers })),
     );
-    await producer.send({ topic: input, acks: -1, messages });
+    await producer.send({ topic: input, messages });
   }
 
   async function read(topic: string): Promise<TopicReader> {
@@ -76,7 +76,7 @@ describe('Kafka transport (real broker and registry)', () => {
     const refused = sampleClaim({ product: 'refused' });
     const garbage = Buffer.from('not avro at all');
     await send([good[0]], 0);
-    await producer.send({ topic: input, acks: -1, messages: [{ key: 'poison', value: garbage, partition: 0, headers: { origin: 'fuzzer' } }] });
+    await producer.send({ topic: input, messages: [{ key: 'poison', value: garbage, partition: 0, headers: { origin: 'fuzzer' } }] });
     await send([refused, good[1]], 0);
 
     running.push(await runConsumer(Relay, serde, { groupId: `it-${randomUUID()}` }));
@@ -122,7 +122,7 @@ describe('Kafka transport (real broker and registry)', () => {
     const claims = Array.from({ length: 10 }, (_, seq) => keys.map((claimId) => sampleClaim({ claimId, mediaCount: seq }))).flat();
     await send(claims);
 
-    running.push(await runConsumer(Ordered, serde, { groupId: `it-${randomUUID()}`, partitionsConsumedConcurrently: 3 }));
+    running.push(await runConsumer(Ordered, serde, { groupId: `it-${randomUUID()}` }));
     const outputs = await (await read(output)).waitForCount(claims.length);
 
     for (const key of keys) expect(seen.get(key)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -236,7 +236,6 @@ describe('Kafka transport (real broker and registry)', () => {
     const consumer = await runConsumer(SlowBatch, serde, {
       groupId: `it-${randomUUID()}`,
       maxInFlightRecords: 20,
-      partitionsConsumedConcurrently: 3,
     });
     running.push(consumer);
     await (await read(output)).waitForCount(claims.length, 60_000);

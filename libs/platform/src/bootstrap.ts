@@ -2,11 +2,11 @@ import { INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AvroSerde } from '@claims-mesh/contracts';
 import { HandlerErrorPassthroughFilter, KafkaTransport } from '@claims-mesh/kafka';
-import { Kafka } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { Registry } from 'prom-client';
 import { ServiceConfig } from './config/service-config';
 import { consumerProgressCheck } from './health/consumer-progress';
+import { KAFKA_CONNECTION } from './kafka/kafka-connection.module';
 import { ReadinessChecks } from './health/readiness-checks';
 import { useJsonBodies } from './http/json-body';
 import { useHttpMetrics } from './metrics/http-metrics';
@@ -32,8 +32,10 @@ export async function bootstrapService(
   useJsonBodies(app, config.MAX_BODY_BYTES);
   setup?.(app);
   const transport = new KafkaTransport({
-    kafka: app.get(Kafka),
+    connection: app.get(KAFKA_CONNECTION),
     serde: app.get(AvroSerde),
+    commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+    instanceId: config.KAFKA_INSTANCE_ID,
     groupId: config.KAFKA_GROUP_ID ?? spec.name,
     service: spec.name,
     metrics: app.get(Registry),

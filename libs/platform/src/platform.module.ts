@@ -26,7 +26,6 @@ export interface ServiceSpec<T extends ServiceConfig = ServiceConfig> {
   consumer?: {
     /** Consume-transform-produce in Kafka transactions, for hops that must not duplicate. */
     transactional?: boolean;
-    partitionsConsumedConcurrently?: number;
     maxInFlightRecords?: number;
   };
 }

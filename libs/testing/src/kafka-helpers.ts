@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, valueSchema } from '@claims-mesh/contracts';
-import { Admin, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { createKafka, ensureTopics, Kafka, KafkaAdmin, KafkaConsumer, KafkaMessage, KafkaProducer, PRODUCER_DEFAULTS } from '@claims-mesh/kafka';
 import { stack } from './stack-endpoints';
 import { waitFor } from './wait-for';
 
+/** The KafkaJS-style client of @confluentinc/kafka-javascript on the test stack's brokers. */
 export function testKafka(clientId = 'it'): Kafka {
-  return new Kafka({ clientId, brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+  return createKafka({ clientId, brokers: stack.kafkaBrokers });
+}
+
+/** A producer that partitions, acknowledges and retries as the mesh's own producers do. */
+export function testProducer(kafka: Kafka): KafkaProducer {
+  return kafka.producer({ ...PRODUCER_DEFAULTS });
+}
+
+/** A consumer of a new group that reads committed records only, from the beginning unless told otherwise. */
+export function testConsumer(kafka: Kafka, groupId: string, fromBeginning = true): KafkaConsumer {
+  return kafka.consumer({ kafkaJS: { groupId, fromBeginning }, 'isolation.level': 'read_committed' });
 }
 
 /**
@@ -17,7 +28,7 @@ export class ScratchTopics {
   private readonly created: string[] = [];
 
   constructor(
-    private readonly admin: Admin,
+    private readonly admin: KafkaAdmin,
     readonly schemaName = 'ClaimSubmitted',
   ) {}
 
@@ -27,11 +38,12 @@ export class ScratchTopics {
 
   async create(suffix: string, partitions = 3): Promise<string> {
     const topic = this.name(suffix);
-    await this.admin.createTopics({
-      topics: [topic, `${topic}.dlq`].map((t) => ({ topic: t, numPartitions: partitions })),
-      waitForLeaders: true,
-    });
-    this.created.push(topic, `${topic}.dlq`);
+    const names = [topic, `${topic}.dlq`];
+    await ensureTopics(
+      this.admin,
+      names.map((name) => ({ name, partitions, replicationFactor: 1, configs: {} })),
+    );
+    this.created.push(...names);
     return topic;
   }
 
@@ -49,16 +61,13 @@ export class ScratchTopics {
 /** Reads a topic from the beginning (read_committed) into memory until stopped. */
 export class TopicReader {
   readonly messages: KafkaMessage[] = [];
-  private readonly consumer;
 
-  private constructor(kafka: Kafka) {
-    this.consumer = kafka.consumer({ groupId: `it-reader-${randomUUID()}`, readUncommitted: false });
-  }
+  private constructor(private readonly consumer: KafkaConsumer) {}
 
   static async start(kafka: Kafka, topic: string): Promise<TopicReader> {
-    const reader = new TopicReader(kafka);
+    const reader = new TopicReader(testConsumer(kafka, `it-reader-${randomUUID()}`));
     await reader.consumer.connect();
-    await reader.consumer.subscribe({ topic, fromBeginning: true });
+    await reader.consumer.subscribe({ topics: [topic] });
     await reader.consumer.run({ eachMessage: async ({ message }) => void reader.messages.push(message) });
     return reader;
   }

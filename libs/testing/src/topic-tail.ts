@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, KafkaConsumer, KafkaMessage } from '@claims-mesh/kafka';
+import { testConsumer } from './kafka-helpers';
 import { startGroupAtEnd } from './mesh';
 
 export interface TailedRecord {
@@ -14,14 +15,14 @@ export interface TailedRecord {
 export class TopicTail {
   readonly records: TailedRecord[] = [];
 
-  private constructor(private readonly consumer: ReturnType<Kafka['consumer']>) {}
+  private constructor(private readonly consumer: KafkaConsumer) {}
 
   static async start(kafka: Kafka, topics: string[]): Promise<TopicTail> {
     const groupId = `it-tail-${randomUUID()}`;
     await startGroupAtEnd(groupId, topics);
-    const tail = new TopicTail(kafka.consumer({ groupId, readUncommitted: false }));
+    const tail = new TopicTail(testConsumer(kafka, groupId, false));
     await tail.consumer.connect();
-    await tail.consumer.subscribe({ topics, fromBeginning: false });
+    await tail.consumer.subscribe({ topics });
     await tail.consumer.run({ eachMessage: async ({ topic, message }) => void tail.records.push({ topic, message }) });
     return tail;
   }

@@ -8,5 +8,4 @@ export const SERVICE: ServiceSpec<AuditConfig> = {
   config: AuditConfig,
   // Audit reads every topic of the mesh (and the DLQs), far more partitions than any other
   // service; batches of different partitions only meet in Redis, where each write is atomic.
-  consumer: { partitionsConsumedConcurrently: 8 },
 };

@@ -8,5 +8,5 @@ export const SERVICE: ServiceSpec<DecisionConfig> = {
   redis: true,
   config: DecisionConfig,
   // Decisions and consumed offsets commit together: a crash and replay yields one decision, not two.
-  consumer: { transactional: true, partitionsConsumedConcurrently: 6 },
+  consumer: { transactional: true },
 };

@@ -8,5 +8,5 @@ export const SERVICE: ServiceSpec<FeatureConfig> = {
   config: FeatureConfig,
   // Enriched records and consumed offsets commit together: a crash between them cannot
   // publish a claim twice (the Redis side absorbs the replay by eventId).
-  consumer: { transactional: true, partitionsConsumedConcurrently: 6 },
+  consumer: { transactional: true },
 };

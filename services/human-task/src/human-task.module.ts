@@ -1,8 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AvroSerde } from '@claims-mesh/contracts';
-import { KafkaPublisher } from '@claims-mesh/kafka';
 import { PlatformModule } from '@claims-mesh/platform';
-import { Kafka } from 'kafkajs';
 import { ReviewDecisionsController } from './decisions/review-decisions.controller';
 import { SERVICE } from './service';
 import { ReviewMetrics } from './tasks/review-metrics';
@@ -16,7 +13,6 @@ import { VerdictPublisher } from './tasks/verdict-publisher';
   imports: [PlatformModule.forService(SERVICE)],
   controllers: [ReviewDecisionsController, TasksController],
   providers: [
-    { provide: KafkaPublisher, inject: [Kafka, AvroSerde], useFactory: (kafka: Kafka, serde: AvroSerde) => new KafkaPublisher(kafka, serde) },
     TaskStore,
     TaskListing,
     ReviewMetrics,

@@ -1,8 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AvroSerde } from '@claims-mesh/contracts';
-import { KafkaPublisher } from '@claims-mesh/kafka';
 import { PlatformModule } from '@claims-mesh/platform';
-import { Kafka } from 'kafkajs';
 import { Batchers } from './batching/batchers';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ClaimScorer } from './scoring/claim-scorer';
@@ -16,7 +13,6 @@ import { TritonShards } from './triton/triton-shards';
   imports: [PlatformModule.forService(SERVICE)],
   controllers: [EnrichedClaimsController],
   providers: [
-    { provide: KafkaPublisher, inject: [Kafka, AvroSerde], useFactory: (kafka: Kafka, serde: AvroSerde) => new KafkaPublisher(kafka, serde) },
     GatewayMetrics,
     TritonShards,
     TritonReadiness,

@@ -7,5 +7,4 @@ export const SERVICE: ServiceSpec<GatewayConfig> = {
   redis: false,
   config: GatewayConfig,
   // Partitions feed one batcher per model version concurrently; more of them in flight means fuller batches.
-  consumer: { partitionsConsumedConcurrently: 6 },
 };

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin } from '../connection';
 
 export interface PartitionEnds {
   partition: number;
@@ -35,7 +35,7 @@ export function partitionLags(topic: string, ends: PartitionEnds[], committed: C
 }
 
 /** The lag of a consumer group on each partition of the given topics, from the brokers' offsets. */
-export async function fetchConsumerLag(admin: Admin, groupId: string, topics: string[]): Promise<PartitionLag[]> {
+export async function fetchConsumerLag(admin: KafkaAdmin, groupId: string, topics: string[]): Promise<PartitionLag[]> {
   const [ends, committed] = await Promise.all([
     Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic))),
     admin.fetchOffsets({ groupId, topics }),

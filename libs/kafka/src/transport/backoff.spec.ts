@@ -19,7 +19,6 @@ describe('retryTransient', () => {
     backoff: { initialMs: 1, maxMs: 2, multiplier: 2 },
     shouldContinue: () => true,
     isPermanent: (e: unknown) => (e as Error).message === 'permanent',
-    heartbeat: async () => undefined,
     onRetry: jest.fn(),
     ...overrides,
   });

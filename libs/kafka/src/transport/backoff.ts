@@ -23,14 +23,13 @@ export interface RetryControl {
   shouldContinue(): boolean;
   /** Errors that retrying cannot fix: rethrown at once. */
   isPermanent(error: unknown): boolean;
-  /** Called while waiting, so the group coordinator keeps the member alive. */
-  heartbeat(): Promise<void>;
   onRetry(error: unknown, attempt: number, delayMs: number): void;
 }
 
 /**
  * Runs `operation` until it succeeds, waiting longer after each transient failure. A
- * transient error never drops the record: the partition waits (and heartbeats) instead.
+ * transient error never drops the record: the partition waits instead
+ * (librdkafka keeps the group membership alive from its own thread meanwhile).
  * `firstFailure` is the error of an attempt the caller already made, so it is not repeated at once.
  */
 export async function retryTransient<T>(operation: () => Promise<T>, control: RetryControl, firstFailure?: { error: unknown }): Promise<T> {
@@ -43,7 +42,7 @@ export async function retryTransient<T>(operation: () => Promise<T>, control: Re
       if (!control.shouldContinue()) throw new StoppedError(`stopped while retrying: ${(error as Error).message}`);
       const delayMs = backoffDelay(attempt, control.backoff);
       control.onRetry(error, attempt, delayMs);
-      await sleepWithHeartbeat(delayMs, control);
+      await sleepUnlessStopped(delayMs, control);
       attempt++;
     }
     try {
@@ -54,10 +53,10 @@ export async function retryTransient<T>(operation: () => Promise<T>, control: Re
   }
 }
 
-async function sleepWithHeartbeat(ms: number, control: RetryControl): Promise<void> {
+/** Sleeps in steps of at most a second, so a stop does not wait out a long backoff. */
+async function sleepUnlessStopped(ms: number, control: RetryControl): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline && control.shouldContinue()) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(1000, deadline - Date.now())));
-    await control.heartbeat().catch(() => undefined);
   }
 }

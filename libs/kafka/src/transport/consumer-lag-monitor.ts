@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka, KafkaAdmin } from '../connection';
 import type { Gauge } from 'prom-client';
 import { fetchConsumerLag } from '../admin/consumer-lag';
 
@@ -9,7 +9,7 @@ import { fetchConsumerLag } from '../admin/consumer-lag';
  * Two admin requests per interval whatever the traffic; a failed poll keeps the last values.
  */
 export class ConsumerLagMonitor {
-  private admin: Admin | undefined;
+  private admin: KafkaAdmin | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -36,8 +36,11 @@ export class ConsumerLagMonitor {
   private async poll(topics: string[]): Promise<void> {
     if (!this.timer) return; // stopped
     try {
-      this.admin ??= this.kafka.admin({ retry: { retries: 0 } });
-      await this.admin.connect();
+      if (!this.admin) {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        this.admin = admin;
+      }
       for (const { topic, partition, lag } of await fetchConsumerLag(this.admin, this.groupId, topics)) {
         this.gauge.set({ group: this.groupId, topic, partition: String(partition) }, lag);
       }

@@ -8,9 +8,6 @@ describe('deadLetterOf', () => {
       value: Buffer.from([0, 1, 2]),
       headers: { traceparent: Buffer.from('tp') },
       offset: '42',
-      timestamp: '0',
-      attributes: 0,
-      size: 0,
     };
     const letter = deadLetterOf(
       { topic: 'claims.enriched.v1', partition: 3, message },

@@ -1,5 +1,5 @@
-import type { KafkaMessage, Message } from 'kafkajs';
 import { dlqTopicOf } from '@claims-mesh/contracts';
+import type { OutgoingMessage } from './records';
 
 /** Headers a dead letter carries, next to the original record's own headers. */
 export const DLQ_HEADERS = {
@@ -14,20 +14,30 @@ export const DLQ_HEADERS = {
 
 const MAX_MESSAGE_LENGTH = 2000;
 
+/** What a dead letter keeps of the record it replaces. */
+export interface ConsumedMessage {
+  key?: Buffer | string | null;
+  value: Buffer | null;
+  offset: string;
+  headers?: Record<string, Buffer | string>;
+}
+
 /**
  * The dead letter of a record: its original key, value bytes and headers unchanged, plus
  * headers saying what failed, where the record came from, which service gave up and when.
  */
 export function deadLetterOf(
-  source: { topic: string; partition: number; message: KafkaMessage },
+  source: { topic: string; partition: number; message: ConsumedMessage },
   error: Error,
   service: string,
   now = new Date(),
-): { topic: string; message: Message } {
+): { topic: string; message: OutgoingMessage } {
+  const topic = dlqTopicOf(source.topic);
   return {
-    topic: dlqTopicOf(source.topic),
+    topic,
     message: {
-      key: source.message.key,
+      topic,
+      key: source.message.key ?? null,
       value: source.message.value,
       headers: {
         ...source.message.headers,

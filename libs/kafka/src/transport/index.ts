@@ -5,3 +5,4 @@ export * from './kafka-transport';
 export * from './records';
 export * from './trace-context';
 export * from './error-passthrough.filter';
+export * from './native-clients';

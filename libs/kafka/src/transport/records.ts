@@ -1,4 +1,4 @@
-import type { IHeaders } from 'kafkajs';
+import type { MessageHeader } from '@confluentinc/kafka-javascript';
 
 /** A consumed record, decoded into the reader schema of its topic. */
 export interface InboundRecord<T = unknown> {
@@ -37,11 +37,30 @@ export class InvalidRecordError extends Error {
   override readonly name = 'InvalidRecordError';
 }
 
-export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
-  }
+/** A record to produce, encoded: what the producers and the dead-letter queue send. */
+export interface OutgoingMessage {
+  topic: string;
+  key: string | Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string | Buffer>;
+}
+
+/** A consumed record's headers by name (librdkafka hands them out as a list of one-entry objects). */
+export function headersOf(headers: MessageHeader[] | undefined): Record<string, Buffer | string> {
+  const out: Record<string, Buffer | string> = {};
+  if (headers) for (const header of headers) for (const name in header) out[name] = header[name];
   return out;
+}
+
+export function headersToStrings(headers: Record<string, Buffer | string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) out[name] = headers[name].toString();
+  return out;
+}
+
+/** The list form librdkafka's produce() takes. */
+export function headerList(headers: Record<string, string | Buffer>): MessageHeader[] {
+  const list: MessageHeader[] = [];
+  for (const name in headers) list.push({ [name]: headers[name] });
+  return list;
 }

@@ -89,13 +89,13 @@ export function startProcessSpan(parent: Context, info: ProcessSpanInfo): { span
 }
 
 /**
- * One span for a whole partition batch handed to a batch handler (e.g. one Triton batch
+ * One span for a whole batch handed to a batch handler (e.g. one Triton batch
  * serving many claims). Parent-child cannot express "one span for many traces", so the
  * batch span links to every record's span and each record's span links back to it: from a
  * claim's trace an engineer reaches its batch, and from the batch every claim in it.
  */
 export function startBatchSpan(
-  info: { topic: string; partition: number; consumerGroup: string },
+  info: { topic: string; partitions: number[]; consumerGroup: string },
   recordSpans: Span[],
 ): { span: Span; ctx: Context } {
   const span = tracer.startSpan(
@@ -106,7 +106,8 @@ export function startBatchSpan(
         'messaging.system': 'kafka',
         'messaging.operation.type': 'process',
         'messaging.destination.name': info.topic,
-        'messaging.destination.partition.id': String(info.partition),
+        // A batch spans the partitions of one poll; the convention's attribute names one partition.
+        ...(info.partitions.length === 1 ? { 'messaging.destination.partition.id': String(info.partitions[0]) } : {}),
         'messaging.consumer.group.name': info.consumerGroup,
         'messaging.batch.message_count': recordSpans.length,
       },

@@ -11,6 +11,8 @@ export class TransportMetrics {
   readonly retries: Counter<'topic'>;
   readonly pausedPartitions: Gauge;
   readonly pauses: Counter;
+  readonly transactions: Counter<'outcome'>;
+  readonly commitSeconds: Histogram<'kind'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -41,7 +43,7 @@ export class TransportMetrics {
     });
     this.batchSize = new Histogram({
       name: 'kafka_consumer_batch_size',
-      help: 'Records per consumed partition batch.',
+      help: 'Records per poll handed to a topic\'s handler (a poll spans the partitions a consumer holds).',
       labelNames: ['topic'],
       buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
       registers,
@@ -61,6 +63,19 @@ export class TransportMetrics {
     this.pausedPartitions = new Gauge({
       name: 'kafka_consumer_paused',
       help: '1 while consumption is paused because in-flight work passed its bound.',
+      registers,
+    });
+    this.transactions = new Counter({
+      name: 'kafka_transactions_total',
+      help: 'Kafka transactions ended by an exactly-once consumer, by outcome (committed, aborted).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.commitSeconds = new Histogram({
+      name: 'kafka_commit_duration_seconds',
+      help: 'Time to commit one interval: a transaction (sendOffsets + commit), or waiting for acks and committing offsets.',
+      labelNames: ['kind'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     this.pauses = new Counter({

@@ -27,6 +27,21 @@ export class ServiceConfig {
   @IsString()
   KAFKA_GROUP_ID?: string = undefined;
 
+  /** How often a consumer commits what it handled (one transaction per interval on exactly-once hops). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  KAFKA_COMMIT_INTERVAL_MS = 100;
+
+  /**
+   * This instance among its group's replicas; names its transactional producer, so a restarted
+   * instance fences its predecessor at once. The host name (the pod's name) unless set.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'KAFKA_INSTANCE_ID must be 1-64 characters of A-Z, a-z, 0-9, ., _ or -' })
+  KAFKA_INSTANCE_ID?: string = undefined;
+
   @Matches(/^https?:\/\/.+/, { message: 'SCHEMA_REGISTRY_URL must be an http(s) URL of a Confluent-compatible API' })
   SCHEMA_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';
 

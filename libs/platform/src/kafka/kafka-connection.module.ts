@@ -1,37 +1,56 @@
 import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AvroSerde } from '@claims-mesh/contracts';
-import { createKafka, KafkaHealthProbe } from '@claims-mesh/kafka';
-import { Kafka } from 'kafkajs';
+import { createKafka, KafkaConnectionOptions, KafkaHealthProbe, KafkaPublisher } from '@claims-mesh/kafka';
 import { ServiceConfig } from '../config/service-config';
 import { SERVICE_NAME } from '../service-name';
 
+/** The service's Kafka connection settings (clientId = service name), for the clients it builds. */
+export const KAFKA_CONNECTION = Symbol('KAFKA_CONNECTION');
+/** The service's KafkaJS-style client (admin and probes, off the hot path). */
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+
 @Injectable()
-class KafkaProbeLifecycle implements OnApplicationShutdown {
-  constructor(private readonly probe: KafkaHealthProbe) {}
+class KafkaClientsLifecycle implements OnApplicationShutdown {
+  constructor(
+    private readonly probe: KafkaHealthProbe,
+    private readonly publisher: KafkaPublisher,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.probe.close();
+    await Promise.all([this.probe.close(), this.publisher.close()]);
   }
 }
 
-/** The service's kafkajs client (clientId = service name), its readiness probe and its Avro serde. */
+/**
+ * The service's Kafka connection settings and client, its readiness probe, its Avro serde and
+ * its publisher for request paths (which connects on its first publish, so a service that never
+ * publishes opens no producer).
+ */
 @Global()
 @Module({
   providers: [
     {
-      provide: Kafka,
+      provide: KAFKA_CONNECTION,
       inject: [ServiceConfig, SERVICE_NAME],
-      useFactory: (config: ServiceConfig, serviceName: string) =>
-        createKafka({ clientId: serviceName, brokers: config.KAFKA_BROKERS }),
+      useFactory: (config: ServiceConfig, serviceName: string): KafkaConnectionOptions => ({
+        clientId: serviceName,
+        brokers: config.KAFKA_BROKERS,
+      }),
     },
-    { provide: KafkaHealthProbe, inject: [Kafka], useFactory: (kafka: Kafka) => new KafkaHealthProbe(kafka) },
+    { provide: KAFKA_CLIENT, inject: [KAFKA_CONNECTION], useFactory: (connection: KafkaConnectionOptions) => createKafka(connection) },
+    { provide: KafkaHealthProbe, inject: [KAFKA_CONNECTION], useFactory: (connection: KafkaConnectionOptions) => new KafkaHealthProbe(connection) },
     {
       provide: AvroSerde,
       inject: [ServiceConfig],
       useFactory: (config: ServiceConfig) => AvroSerde.forRegistry(config.SCHEMA_REGISTRY_URL),
     },
-    KafkaProbeLifecycle,
+    {
+      provide: KafkaPublisher,
+      inject: [KAFKA_CONNECTION, AvroSerde],
+      useFactory: (connection: KafkaConnectionOptions, serde: AvroSerde) => new KafkaPublisher(connection, serde),
+    },
+    KafkaClientsLifecycle,
   ],
-  exports: [Kafka, KafkaHealthProbe, AvroSerde],
+  exports: [KAFKA_CONNECTION, KAFKA_CLIENT, KafkaHealthProbe, AvroSerde, KafkaPublisher],
 })
 export class KafkaConnectionModule {}

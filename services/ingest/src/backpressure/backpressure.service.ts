@@ -1,6 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { fetchConsumerLag, KafkaPublisher } from '@claims-mesh/kafka';
-import { Admin, Kafka } from 'kafkajs';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { fetchConsumerLag, Kafka, KafkaAdmin, KafkaPublisher } from '@claims-mesh/kafka';
+import { KAFKA_CLIENT } from '@claims-mesh/platform';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { IngestConfig } from '../config';
 
@@ -20,14 +20,14 @@ export interface ShedVerdict {
 @Injectable()
 export class BackpressureService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BackpressureService.name);
-  private admin: Admin | undefined;
+  private admin: KafkaAdmin | undefined;
   private timer: NodeJS.Timeout | undefined;
   private downstreamLag = 0;
   private readonly lagGauge: Gauge;
   private readonly shed: Counter<'reason'>;
 
   constructor(
-    private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly publisher: KafkaPublisher,
     private readonly config: IngestConfig,
     registry: Registry,
@@ -71,8 +71,11 @@ export class BackpressureService implements OnApplicationBootstrap, OnApplicatio
   /** The downstream group's lag summed over the watched topic's partitions. */
   private async pollLag(): Promise<void> {
     try {
-      this.admin ??= this.kafka.admin({ retry: { retries: 0 } });
-      await this.admin.connect();
+      if (!this.admin) {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        this.admin = admin;
+      }
       const lags = await fetchConsumerLag(this.admin, this.config.DOWNSTREAM_GROUP, [WATCHED_TOPIC]);
       this.downstreamLag = lags.reduce((sum, p) => sum + p.lag, 0);
       this.lagGauge.set(this.downstreamLag);

@@ -1,0 +1,225 @@
+import type { Assignment, LibrdKafkaError, Message } from '@confluentinc/kafka-javascript';
+import { KafkaConnectionOptions, librdkafkaConfig, PRODUCER_DEFAULTS } from '../connection';
+import { AtLeastOnceCommits } from './at-least-once-commits';
+import { RetryControl } from './backoff';
+import { BatchOutputs } from './batch-outputs';
+import { BatchWatch } from './batch-watch';
+import { CommitStrategy, ConsumedOffsets } from './commit-strategy';
+import { connectConsumer, connectProducer, consume, disconnect, NativeConsumer, NativeProducer, transactions } from './native-clients';
+import { Handler, RecordRunner } from './record-runner';
+import { TransactionalCommits } from './transactional-commits';
+import { TransportMetrics } from './transport-metrics';
+
+export interface SessionSettings {
+  connection: KafkaConnectionOptions;
+  groupId: string;
+  /** Exactly-once: the transactional producer's id, stable per consumer instance. At-least-once when absent. */
+  transactionalId?: string;
+  commitIntervalMs: number;
+  /** Most records one poll hands to the handlers. */
+  maxPollRecords: number;
+  /** Uncommitted records past which consumption pauses until a commit. */
+  maxUncommittedRecords: number;
+  sessionTimeoutMs: number;
+}
+
+export interface SessionParts {
+  handlers: Map<string, Handler>;
+  runner: RecordRunner;
+  metrics: TransportMetrics;
+  batchWatch: BatchWatch;
+  retryControl: (topic: string) => RetryControl;
+  log: (message: string) => void;
+}
+
+const ASSIGN_PARTITIONS = -175;
+const REVOKE_PARTITIONS = -174;
+/** How long an idle poll waits for a first record before the loop looks at its commit interval again. */
+const IDLE_POLL_MS = 100;
+
+/**
+ * One consumer group membership with its producer: polls records across every partition the
+ * member holds, runs them through the handlers, hands the outputs to the commit strategy and
+ * commits once per interval. On a rebalance the revoked work is committed (or aborted, if the
+ * partitions were lost) before the partitions are given up. A failure it cannot handle in
+ * place ends run() with the error; the transport then starts a new session, which reads
+ * again from the committed offsets.
+ */
+export class ConsumerSession {
+  private stopping = false;
+  private revokeRequested = false;
+  private loop: Promise<void> | undefined;
+
+  private constructor(
+    private readonly consumer: NativeConsumer,
+    private readonly producer: NativeProducer,
+    private readonly strategy: CommitStrategy,
+    private readonly settings: SessionSettings,
+    private readonly parts: SessionParts,
+  ) {}
+
+  static async open(settings: SessionSettings, parts: SessionParts): Promise<ConsumerSession> {
+    const connection = librdkafkaConfig(settings.connection);
+    let session: ConsumerSession | undefined;
+    const producer = await connectProducer({
+      ...connection,
+      ...PRODUCER_DEFAULTS,
+      ...(settings.transactionalId
+        ? { 'transactional.id': settings.transactionalId, 'transaction.timeout.ms': TRANSACTION_TIMEOUT_MS }
+        : { dr_cb: true }),
+    });
+    producer.setPollInBackground(true);
+    let consumer: NativeConsumer;
+    try {
+      if (settings.transactionalId) await transactions.init(producer);
+      consumer = await connectConsumer({
+        ...connection,
+        'group.id': settings.groupId,
+        'enable.auto.commit': false,
+        'enable.auto.offset.store': false,
+        'isolation.level': 'read_committed',
+        'session.timeout.ms': settings.sessionTimeoutMs,
+        'heartbeat.interval.ms': Math.min(3000, Math.floor(settings.sessionTimeoutMs / 3)),
+        // The prefetch queue per partition: enough for batches to grow under load, bounded in memory.
+        'queued.max.messages.kbytes': 8192,
+        'fetch.wait.max.ms': 100,
+        rebalance_cb: (error: LibrdKafkaError, assignment: Assignment[]) => session?.onRebalance(error, assignment),
+      }, { 'auto.offset.reset': 'earliest' });
+    } catch (error) {
+      await disconnect(producer).catch(() => undefined);
+      throw error;
+    }
+    consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
+    const strategy: CommitStrategy = settings.transactionalId
+      ? new TransactionalCommits(producer, consumer, settings.commitIntervalMs, parts.metrics)
+      : new AtLeastOnceCommits(producer, consumer, settings.commitIntervalMs, parts.metrics);
+    session = new ConsumerSession(consumer, producer, strategy, settings, parts);
+    consumer.subscribe([...parts.handlers.keys()]);
+    return session;
+  }
+
+  /** Runs until stop() (resolves) or a failure (rejects). */
+  run(): Promise<void> {
+    this.loop ??= this.pollLoop();
+    return this.loop;
+  }
+
+  /** Ends the loop after the poll in hand, commits what it handled, and leaves the group. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    const ended = await (this.loop ?? Promise.resolve()).then(
+      () => true,
+      () => false,
+    );
+    try {
+      if (ended) await this.strategy.commit();
+      else await this.strategy.abandon();
+    } catch (error) {
+      this.parts.log(`could not commit on close, the uncommitted records will be read again: ${(error as Error).message}`);
+      await this.strategy.abandon().catch(() => undefined);
+    }
+    await this.strategy.close().catch(() => undefined);
+    await disconnect(this.consumer).catch(() => undefined);
+    await disconnect(this.producer).catch(() => undefined);
+  }
+
+  private async pollLoop(): Promise<void> {
+    const { maxPollRecords, maxUncommittedRecords } = this.settings;
+    while (!this.stopping) {
+      if (this.revokeRequested) await this.giveUpPartitions();
+      let dueInMs = this.strategy.dueInMs(Date.now());
+      if (dueInMs <= 0) {
+        await this.strategy.commit();
+        dueInMs = IDLE_POLL_MS;
+      }
+      // An idle poll returns by the time the open work is due, so a lone record's commit is not late.
+      this.consumer.setDefaultConsumeTimeout(Math.max(1, Math.min(IDLE_POLL_MS, dueInMs)));
+      const messages = await consume(this.consumer, maxPollRecords);
+      if (messages.length > 0 && !this.stopping) await this.handle(messages);
+      if (this.strategy.uncommitted >= maxUncommittedRecords) await this.pausedUntilCommitted();
+    }
+  }
+
+  private async handle(messages: Message[]): Promise<void> {
+    const { handlers, runner, batchWatch, metrics } = this.parts;
+    const byTopic = new Map<string, Message[]>();
+    const partitions = new Map<string, Message>();
+    for (const message of messages) {
+      const list = byTopic.get(message.topic);
+      if (list) list.push(message);
+      else byTopic.set(message.topic, [message]);
+      const partition = `${message.topic}/${message.partition}`;
+      if (!partitions.has(partition)) {
+        partitions.set(partition, message);
+        batchWatch.started(message.topic, message.partition);
+      }
+    }
+    const outputs = new BatchOutputs();
+    try {
+      await Promise.all(
+        [...byTopic].map(([topic, list]) => {
+          const handler = handlers.get(topic);
+          return handler ? runner.run(handler, topic, list, outputs, this.parts.retryControl(topic)) : undefined;
+        }),
+      );
+    } finally {
+      for (const { topic, partition } of partitions.values()) batchWatch.finished(topic, partition);
+    }
+    const consumed = new ConsumedOffsets();
+    for (const message of messages) consumed.consumed(message.topic, message.partition, message.offset);
+    for (const [topic, list] of byTopic) metrics.recordsIn.inc({ topic }, list.length);
+    await this.strategy.add(outputs.messages, consumed);
+  }
+
+  /** Bounds the records held uncommitted: no fetching while the commit is made. */
+  private async pausedUntilCommitted(): Promise<void> {
+    const { metrics } = this.parts;
+    const assigned = this.consumer.assignments();
+    this.consumer.pause(assigned);
+    metrics.pausedPartitions.set(1);
+    metrics.pauses.inc();
+    try {
+      await this.strategy.commit();
+    } finally {
+      this.consumer.resume(assigned);
+      metrics.pausedPartitions.set(0);
+    }
+  }
+
+  /**
+   * librdkafka's rebalance callback, on the JS thread. Partitions are assigned at once; a
+   * revocation is left to the poll loop, which commits the work in hand first (librdkafka
+   * holds the rebalance until unassign() is called).
+   */
+  private onRebalance(error: LibrdKafkaError, assignment: Assignment[]): void {
+    if (error.code === ASSIGN_PARTITIONS) {
+      this.consumer.assign(assignment);
+      this.parts.log(`assigned ${assignment.map((a) => `${a.topic}/${a.partition}`).join(', ') || 'no partitions'}`);
+    } else if (error.code === REVOKE_PARTITIONS) {
+      this.revokeRequested = true;
+      if (this.stopping || !this.loop) void this.giveUpPartitions();
+    } else {
+      this.parts.log(`rebalance failed: ${error.message}`);
+    }
+  }
+
+  private async giveUpPartitions(): Promise<void> {
+    if (!this.revokeRequested) return;
+    this.revokeRequested = false;
+    try {
+      if (this.consumer.assignmentLost()) await this.strategy.abandon();
+      else await this.strategy.commit();
+    } catch (error) {
+      this.parts.log(`could not commit before giving up partitions, they will be read again: ${(error as Error).message}`);
+      await this.strategy.abandon().catch(() => undefined);
+    }
+    this.consumer.unassign();
+  }
+}
+
+/**
+ * Longer than any commit interval and handler retry a healthy member needs; a member that
+ * crashed mid-transaction blocks read_committed readers of its outputs for at most this long
+ * (or until its successor with the same transactional id starts).
+ */
+const TRANSACTION_TIMEOUT_MS = 30_000;
