@@ -60,7 +60,8 @@ export class ConsumerSession {
 
   static async open(settings: SessionSettings, parts: SessionParts): Promise<ConsumerSession> {
     const connection = librdkafkaConfig(settings.connection);
-    let session: ConsumerSession | undefined;
+    // The rebalance callback is registered with the consumer, before the session that handles it exists.
+    const rebalances: { session?: ConsumerSession } = {};
     const producer = await connectProducer({
       ...connection,
       ...PRODUCER_DEFAULTS,
@@ -83,7 +84,7 @@ export class ConsumerSession {
         // The prefetch queue per partition: enough for batches to grow under load, bounded in memory.
         'queued.max.messages.kbytes': 8192,
         'fetch.wait.max.ms': 100,
-        rebalance_cb: (error: LibrdKafkaError, assignment: Assignment[]) => session?.onRebalance(error, assignment),
+        rebalance_cb: (error: LibrdKafkaError, assignment: Assignment[]) => rebalances.session?.onRebalance(error, assignment),
       }, { 'auto.offset.reset': 'earliest' });
     } catch (error) {
       await disconnect(producer).catch(() => undefined);
@@ -93,7 +94,8 @@ export class ConsumerSession {
     const strategy: CommitStrategy = settings.transactionalId
       ? new TransactionalCommits(producer, consumer, settings.commitIntervalMs, parts.metrics)
       : new AtLeastOnceCommits(producer, consumer, settings.commitIntervalMs, parts.metrics);
-    session = new ConsumerSession(consumer, producer, strategy, settings, parts);
+    const session = new ConsumerSession(consumer, producer, strategy, settings, parts);
+    rebalances.session = session;
     consumer.subscribe([...parts.handlers.keys()]);
     return session;
   }
@@ -142,12 +144,17 @@ export class ConsumerSession {
 
   private async handle(messages: Message[]): Promise<void> {
     const { handlers, runner, batchWatch, metrics } = this.parts;
-    const byTopic = new Map<string, Message[]>();
+    // One call per handler method: a batch handler declared for several topics gets all of them at
+    // once. Nest registers a handler per topic, but the topics of one @EventPattern share its extras.
+    const byMethod = new Map<object, { handler: Handler; messages: Message[] }>();
     const partitions = new Map<string, Message>();
     for (const message of messages) {
-      const list = byTopic.get(message.topic);
-      if (list) list.push(message);
-      else byTopic.set(message.topic, [message]);
+      const handler = handlers.get(message.topic);
+      if (!handler) continue;
+      const method = handler.extras?.batch ? handler.extras : handler;
+      const group = byMethod.get(method);
+      if (group) group.messages.push(message);
+      else byMethod.set(method, { handler, messages: [message] });
       const partition = `${message.topic}/${message.partition}`;
       if (!partitions.has(partition)) {
         partitions.set(partition, message);
@@ -157,17 +164,18 @@ export class ConsumerSession {
     const outputs = new BatchOutputs();
     try {
       await Promise.all(
-        [...byTopic].map(([topic, list]) => {
-          const handler = handlers.get(topic);
-          return handler ? runner.run(handler, topic, list, outputs, this.parts.retryControl(topic)) : undefined;
-        }),
+        [...byMethod.values()].map(({ handler, messages: list }) => runner.run(handler, list, outputs, this.parts.retryControl(list[0].topic))),
       );
     } finally {
       for (const { topic, partition } of partitions.values()) batchWatch.finished(topic, partition);
     }
     const consumed = new ConsumedOffsets();
-    for (const message of messages) consumed.consumed(message.topic, message.partition, message.offset);
-    for (const [topic, list] of byTopic) metrics.recordsIn.inc({ topic }, list.length);
+    const inByTopic = new Map<string, number>();
+    for (const message of messages) {
+      consumed.consumed(message.topic, message.partition, message.offset);
+      inByTopic.set(message.topic, (inByTopic.get(message.topic) ?? 0) + 1);
+    }
+    for (const [topic, count] of inByTopic) metrics.recordsIn.inc({ topic }, count);
     await this.strategy.add(outputs.messages, consumed);
   }
 

@@ -95,19 +95,20 @@ export function startProcessSpan(parent: Context, info: ProcessSpanInfo): { span
  * claim's trace an engineer reaches its batch, and from the batch every claim in it.
  */
 export function startBatchSpan(
-  info: { topic: string; partitions: number[]; consumerGroup: string },
+  info: { topics: string[]; partitions: number[]; consumerGroup: string },
   recordSpans: Span[],
 ): { span: Span; ctx: Context } {
   const span = tracer.startSpan(
-    `process batch ${info.topic}`,
+    `process batch ${info.topics.join(', ')}`,
     {
       kind: SpanKind.CONSUMER,
       attributes: {
         'messaging.system': 'kafka',
         'messaging.operation.type': 'process',
-        'messaging.destination.name': info.topic,
+        // The convention names one destination; a handler of several topics gets them in one batch.
+        ...(info.topics.length === 1 ? { 'messaging.destination.name': info.topics[0] } : { 'messaging.batch.destinations': info.topics }),
         // A batch spans the partitions of one poll; the convention's attribute names one partition.
-        ...(info.partitions.length === 1 ? { 'messaging.destination.partition.id': String(info.partitions[0]) } : {}),
+        ...(info.partitions.length === 1 && info.topics.length === 1 ? { 'messaging.destination.partition.id': String(info.partitions[0]) } : {}),
         'messaging.consumer.group.name': info.consumerGroup,
         'messaging.batch.message_count': recordSpans.length,
       },
