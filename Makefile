@@ -47,7 +47,7 @@ export npm_config_nodedir := $(patsubst %/bin/node,%,$(NODE))
 
 kafka-client-debs:
 	@missing=$$(for p in $(KAFKA_CLIENT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	  [ -z "$$missing" ] || { start=$$(date +%s); echo "[make] installing $$missing for the Kafka client's build"; \
+	  [ -z "$$missing" ] || { start=$$(date +%s); echo "[make] installing "$$missing" for the Kafka client's build"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) && \
 	  echo "[make] Debian packages for the Kafka client installed in $$(( $$(date +%s) - start ))s"; }
 

@@ -242,4 +242,46 @@ describe('Kafka transport (real broker and registry)', () => {
     expect(await consumer.metricValue('kafka_consumer_pauses_total')).toBeGreaterThan(0);
     expect(await consumer.metricValue('kafka_consumer_paused')).toBe(0);
   });
+
+  it('hands a batch handler of two topics their records in shared calls, in each partition order, and commits outputs and dead letters in transactions', async () => {
+    const second = await topics.create('in2');
+    const calls: { topic: string; partition: number; offset: number }[][] = [];
+    @Controller()
+    class TwoTopics {
+      @EventPattern([input, second], { batch: true })
+      handle(records: InboundRecord<ClaimSubmitted>[]): BatchResult {
+        calls.push(records.map((r) => ({ topic: r.topic, partition: r.partition, offset: Number(r.offset) })));
+        const refused = records.filter((r) => r.value.product === 'refused');
+        return {
+          outputs: records.filter((r) => !refused.includes(r)).map((r) => ({ ...relay(r), causedBy: r })),
+          rejected: refused.map((record) => ({ record, error: new InvalidRecordError('product "refused" is not insured') })),
+        };
+      }
+    }
+    const claims = Array.from({ length: 40 }, (_, i) => sampleClaim({ product: i % 10 === 0 ? 'refused' : 'phone' }));
+    const encoded = await Promise.all(claims.map(async (c) => ({ key: c.claimId, value: await serde.encode(input, c) })));
+    await producer.send({ topic: input, messages: encoded.slice(0, 20) });
+    await producer.send({ topic: second, messages: encoded.slice(20) });
+
+    const consumer = await runConsumer(TwoTopics, serde, { groupId: `it-${randomUUID()}`, transactional: true, instanceId: randomUUID() });
+    running.push(consumer);
+    const outputs = await (await read(output)).waitForCount(36);
+    const letters = await (await read(`${input}.dlq`)).waitForCount(2);
+    const secondLetters = await (await read(`${second}.dlq`)).waitForCount(2);
+    await sleep(500);
+
+    const relayed = await Promise.all(outputs.map((m) => serde.decode<ClaimSubmitted>(output, m.value)));
+    expect(relayed.map((c) => c.claimId).sort()).toEqual(claims.filter((c) => c.product !== 'refused').map((c) => c.claimId).sort());
+    expect(letters).toHaveLength(2);
+    expect(secondLetters).toHaveLength(2);
+    expect(calls.some((call) => new Set(call.map((r) => r.topic)).size === 2)).toBe(true);
+    const lastOffset = new Map<string, number>();
+    for (const record of calls.flat()) {
+      const lane = `${record.topic}/${record.partition}`;
+      expect(record.offset).toBeGreaterThan(lastOffset.get(lane) ?? -1);
+      lastOffset.set(lane, record.offset);
+    }
+    expect(await consumer.metricValue('kafka_transactions_total', { outcome: 'committed' })).toBeGreaterThan(0);
+    expect(await consumer.metricValue('kafka_transactions_total', { outcome: 'aborted' })).toBe(0);
+  });
 });
