@@ -113,12 +113,15 @@ status:
 	@$(STACK) status
 	@$(SERVICES) status
 
-# Bare kafkajs relay vs the KafkaTransport hop on the local broker; writes results/bench/kafka-hop.json.
+# One hop on @confluentinc/kafka-javascript: a bare relay on its native API, the KafkaTransport hop and the
+# transactional transport hop, next to the old kafkajs relay (reference): records/s, CPU per record (hop
+# process and broker), p50/p99 at 2,000 records/s; writes results/bench/kafka-hop.json.
 bench-kafka-hop: build stack-up topics
 	node load-tests/dist/bench/kafka-hop/main.js
 
-# One partition's consume-transform-produce transactions in a row, with kafkajs's default retry and the
-# transport's (what CONCURRENT_TRANSACTIONS costs each hop); writes results/bench/transactions.json.
+# Exactly-once at 2,000 records/s: the transactional transport (one transaction per 100 ms commit interval
+# over all partitions) vs kafkajs with a transaction per partition batch (reference): transactions/s, CPU
+# per record (hop + broker), p50/p99 and the CPU ratio new/old; writes results/bench/transactions.json.
 bench-transactions: build stack-up
 	node load-tests/dist/bench/transactions/main.js
 
@@ -151,8 +154,9 @@ $(PLOT_VENV)/.installed:
 	  $(PLOT_VENV)/bin/pip install --quiet --disable-pip-version-check matplotlib==3.10.9; touch $@; \
 	  echo "[make] matplotlib installed in $$(( $$(date +%s) - start ))s"
 
-# The whole mesh (its six services started on their own ports) against a bare kafkajs relay chain
-# with as many hops, at increasing rates (BENCH_RATES, BENCH_STEP_SECONDS); writes results/bench/e2e.{json,png}.
+# The whole mesh (its six services started on their own ports) against a chain of bare relays on the new
+# client with as many hops, at increasing rates (BENCH_RATES, BENCH_STEP_SECONDS), with the whole machine's
+# CPU per claim and the broker's requests per claim (JMX) at each step; writes results/bench/e2e.{json,png}.
 bench: build stack-up topics schemas-check $(PLOT_VENV)/.installed
 	node load-tests/dist/bench/e2e/main.js
 

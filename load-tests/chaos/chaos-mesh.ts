@@ -46,8 +46,14 @@ export class ChaosMesh {
   async startService(name: string): Promise<void> {
     const service = ServiceProcess.start(name, this.portOf(name), this.env);
     this.running.set(name, service);
-    await service.listening(60_000);
-    await waitFor(`${name} to be ready`, async () => (await fetch(service.url('/health/ready'))).ok || undefined, 120_000, 500);
+    try {
+      await service.listening(60_000);
+      await waitFor(`${name} to be ready`, async () => (await fetch(service.url('/health/ready'))).ok || undefined, 120_000, 500);
+    } catch (error) {
+      // The run ends here and its logs are never written: keep the reason with the error.
+      const state = service.running ? 'still running' : 'exited';
+      throw new Error(`${(error as Error).message}; ${name} ${state}, its output ends:\n${service.logs.slice(-3000)}`);
+    }
   }
 
   /** Services that exited without being killed by the run: a crash the run did not cause. */

@@ -5,7 +5,7 @@ import { ChaosMesh } from './chaos-mesh';
 import { ChaosStack } from './chaos-stack';
 import { sendClaims } from './claim-sender';
 import { FaultName, FaultRecord, inject } from './faults';
-import { KeyCounter, patientKafka } from './topic-scan';
+import { chaosKafka, KeyCounter } from './topic-scan';
 import { ChaosCounts, checkLineage, countOutcome, problemsOf, readDeadLetterKeys, readDecisions } from './verify';
 
 export interface ChaosOptions {
@@ -53,8 +53,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   await stack.upFresh();
   const stackSeconds = since(started);
   let mesh: ChaosMesh | undefined;
-  const kafka = patientKafka(stack.kafkaBrokers, 'chaos');
-  const decidedCounter = new KeyCounter(kafka, 'claims.decided.v1');
+  const decidedCounter = new KeyCounter(stack.kafkaBrokers, 'claims.decided.v1');
   try {
     await createTopics(stack);
     await registerSchemas(stack.registryUrl, meshSubjects());
@@ -99,8 +98,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const verifyStarted = Date.now();
     const serde = AvroSerde.forRegistry(stack.registryUrl);
-    const decisions = await readDecisions(kafka, serde);
-    const deadLetterKeys = await readDeadLetterKeys(kafka);
+    const decisions = await readDecisions(stack.kafkaBrokers, serde);
+    const deadLetterKeys = await readDeadLetterKeys(stack.kafkaBrokers);
     const redis = new Redis(stack.redisUrl);
     let lineage = await checkLineage(redis, sent.claimIds);
     // Audit follows every topic and may trail the decisions by a little.
@@ -136,7 +135,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
 async function createTopics(stack: ChaosStack): Promise<void> {
   const env = stack.brokers > 1 ? { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' } : {};
-  const admin = patientKafka(stack.kafkaBrokers, 'chaos-admin').admin();
+  const admin = chaosKafka(stack.kafkaBrokers, 'chaos-admin').admin();
   await admin.connect();
   try {
     await ensureTopics(admin, meshTopics(undefined, { ...process.env, ...env }));

@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { EachMessagePayload, Kafka, logLevel } from 'kafkajs';
+import type { Message } from '@confluentinc/kafka-javascript';
+import { createKafka, Kafka } from '@claims-mesh/kafka';
+import { TopicFollower } from '../bench/shared/topic-follower';
 
-/** A kafkajs client that keeps retrying through a broker restart instead of giving up after five tries. */
-export function patientKafka(brokers: string, clientId: string): Kafka {
-  return new Kafka({
-    clientId,
-    brokers: brokers.split(','),
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    retry: { retries: 50, initialRetryTime: 300, maxRetryTime: 5000 },
-  });
+/**
+ * A client of @confluentinc/kafka-javascript on the chaos stack's brokers. librdkafka keeps
+ * reconnecting through a broker restart by itself; nothing here needs kafkajs's retry settings.
+ */
+export function chaosKafka(brokers: string, clientId: string): Kafka {
+  return createKafka({ clientId, brokers, connectionTimeoutMs: 3000 });
 }
 
 /**
@@ -18,44 +16,37 @@ export function patientKafka(brokers: string, clientId: string): Kafka {
  * mesh has settled: it is the consumer-visible content of the topics.
  */
 export async function scanTopics(
-  kafka: Kafka,
+  brokers: string,
   topics: string[],
-  onMessage: (payload: EachMessagePayload) => void,
+  onMessage: (message: Message) => void,
   idleMs = 5000,
 ): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `chaos-scan-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 500 });
-  let count = 0;
-  let last = Date.now();
-  await consumer.connect();
+  const admin = chaosKafka(brokers, 'chaos-scan').admin();
+  await admin.connect();
   try {
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async (payload) => {
-        count++;
-        last = Date.now();
-        onMessage(payload);
-      },
+    const follower = await TopicFollower.start(admin, { clientId: 'chaos-scan', brokers }, topics, 'beginning', (messages) => {
+      for (const message of messages) onMessage(message);
     });
-    while (Date.now() - last < idleMs) await new Promise((resolve) => setTimeout(resolve, 250));
+    while (Date.now() - follower.lastAt < idleMs) await new Promise((resolve) => setTimeout(resolve, 250));
+    await follower.stop();
+    return follower.count;
   } finally {
-    await consumer.disconnect();
+    await admin.disconnect();
   }
-  return count;
 }
 
 /**
  * Follows a topic while the run goes on and counts the distinct keys (claim ids) seen, to pace
- * the sender and time the faults. Survives broker restarts: a crashed consumer is started again
- * in a new group (from the beginning; a Set makes the count idempotent).
+ * the sender and time the faults. Its partitions are assigned, not subscribed, so there is no
+ * group coordinator to lose when a broker is killed: librdkafka reconnects to the partitions'
+ * leaders, wherever they are, and reading goes on from where it was.
  */
 export class KeyCounter {
   private readonly keys = new Set<string>();
-  private stopped = false;
-  private consumer: ReturnType<Kafka['consumer']> | undefined;
+  private follower: TopicFollower | undefined;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly brokers: string,
     private readonly topic: string,
   ) {}
 
@@ -64,37 +55,24 @@ export class KeyCounter {
   }
 
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({
-      groupId: `chaos-watch-${randomUUID()}`,
-      readUncommitted: false,
-      maxWaitTimeInMs: 500,
-      // kafkajs keeps talking to the group coordinator it found when it joined: when that is the
-      // killed broker, the consumer counts nothing until the broker is back (seen: 8 claims counted
-      // in 25 s while the mesh decided thousands, which also held the sender back). So it gives up
-      // after a few seconds and starts over in a new group; kafkajs's own restart would join the
-      // same group and wait out its dead predecessor's session (30 s).
-      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 1000, restartOnFailure: async () => false },
-    });
-    this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, () => {
-      if (!this.stopped) setTimeout(() => void this.restart(), 1000);
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        if (message.key) this.keys.add(message.key.toString());
-      },
-    });
+    const admin = chaosKafka(this.brokers, 'chaos-watch').admin();
+    await admin.connect();
+    try {
+      this.follower = await TopicFollower.start(
+        admin,
+        { clientId: 'chaos-watch', brokers: this.brokers },
+        [this.topic],
+        'beginning',
+        (messages) => {
+          for (const message of messages) if (message.key) this.keys.add(message.key.toString());
+        },
+      );
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    await this.consumer?.disconnect().catch(() => undefined);
-  }
-
-  private async restart(): Promise<void> {
-    await this.consumer?.disconnect().catch(() => undefined);
-    if (!this.stopped) await this.start().catch(() => setTimeout(() => void this.restart(), 1000));
+    await this.follower?.stop().catch(() => undefined);
   }
 }

@@ -1,6 +1,5 @@
 import { AvroSerde, ClaimDecided, meshTopics } from '@claims-mesh/contracts';
 import Redis from 'ioredis';
-import { Kafka } from 'kafkajs';
 import { scanTopics } from './topic-scan';
 
 const DECIDED = 'claims.decided.v1';
@@ -31,9 +30,9 @@ export interface ChaosCounts {
 }
 
 /** The consumer-visible decisions of every claim: each committed record on claims.decided.v1. */
-export async function readDecisions(kafka: Kafka, serde: AvroSerde): Promise<Map<string, ClaimDecided[]>> {
+export async function readDecisions(brokers: string, serde: AvroSerde): Promise<Map<string, ClaimDecided[]>> {
   const raw: Buffer[] = [];
-  await scanTopics(kafka, [DECIDED], ({ message }) => {
+  await scanTopics(brokers, [DECIDED], (message) => {
     if (message.value) raw.push(message.value);
   });
   const byClaim = new Map<string, ClaimDecided[]>();
@@ -45,12 +44,12 @@ export async function readDecisions(kafka: Kafka, serde: AvroSerde): Promise<Map
 }
 
 /** Keys (claim ids) of every dead letter in the mesh's .dlq topics. */
-export async function readDeadLetterKeys(kafka: Kafka): Promise<string[]> {
+export async function readDeadLetterKeys(brokers: string): Promise<string[]> {
   const keys: string[] = [];
   const dlqs = meshTopics()
     .filter((t) => t.isDeadLetter)
     .map((t) => t.name);
-  await scanTopics(kafka, dlqs, ({ message }) => keys.push(message.key?.toString() ?? ''), 3000);
+  await scanTopics(brokers, dlqs, (message) => keys.push(message.key?.toString() ?? ''), 3000);
   return keys;
 }
 

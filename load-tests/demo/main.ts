@@ -44,19 +44,20 @@ async function main(): Promise<void> {
   const serde = AvroSerde.forRegistry(stack.registryUrl);
   const firstDecision = new Map<string, ClaimDecided>();
   const finalDecision = new Map<string, ClaimDecided>();
-  const consumer = kafka.consumer({ groupId: `demo-${Date.now()}` });
+  // KafkaJS-style consumer of @confluentinc/kafka-javascript: a new group that starts at the topic's end.
+  const consumer = kafka.consumer({ kafkaJS: { groupId: `demo-${Date.now()}`, fromBeginning: false } });
   await consumer.connect();
-  await consumer.subscribe({ topic: DECIDED, fromBeginning: false });
-  let assigned = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (assigned = true));
+  await consumer.subscribe({ topics: [DECIDED] });
   await consumer.run({
     eachMessage: async ({ message }) => {
+      if (!message.value) return;
       const decision = await serde.decode<ClaimDecided>(DECIDED, message.value);
       if (!firstDecision.has(decision.claimId)) firstDecision.set(decision.claimId, decision);
       if (decision.final) finalDecision.set(decision.claimId, decision);
     },
   });
-  while (!assigned) await new Promise((resolve) => setTimeout(resolve, 100));
+  // Claims sent before the group has its partitions would be missed: wait for the assignment.
+  while (consumer.assignment().length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
 
   console.log(`[demo] sending ${CLAIMS} synthetic claims to ${INGEST}/v1/claims/batch ...`);
   const started = Date.now();

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaAdmin } from '@claims-mesh/kafka';
+import { stack } from '@claims-mesh/testing';
+import { TopicFollower } from '../shared/topic-follower';
 
 /**
  * Reads a pipeline's last topic (read_committed, from its current end) and keeps, per key
@@ -9,46 +10,31 @@ import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
  */
 export class FirstRecordReader {
   readonly firstAt = new Map<string, number>();
-  readonly groupId = `bench.e2e.reader.${randomUUID().slice(0, 8)}`;
-  private readonly consumer: Consumer;
+  private follower: TopicFollower | undefined;
 
   /** `onFirst` sees each key's first record too (e.g. to decode a sample of them). */
   constructor(
-    kafka: Kafka,
+    private readonly clientId: string,
     private readonly topic: string,
-    private readonly onFirst?: (key: string, message: KafkaMessage) => void,
-  ) {
-    this.consumer = kafka.consumer({
-      groupId: this.groupId,
-      readUncommitted: false,
-      maxBytes: 50 * 1024 * 1024,
-    });
-  }
+    private readonly onFirst?: (key: string, value: Buffer | null, timestamp: number) => void,
+  ) {}
 
-  async start(admin: Admin): Promise<void> {
-    const ends = await topicEnds(admin, this.topic);
-    await admin.setOffsets({
-      groupId: this.groupId,
-      topic: this.topic,
-      partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
-    });
-    const joined = new Promise<void>((resolve) =>
-      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
-    );
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.topic] });
-    await this.consumer.run({
-      partitionsConsumedConcurrently: 6,
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
+  async start(admin: KafkaAdmin): Promise<void> {
+    this.follower = await TopicFollower.start(
+      admin,
+      { clientId: this.clientId, brokers: stack.kafkaBrokers },
+      [this.topic],
+      'end',
+      (messages) => {
+        for (const message of messages) {
           const key = message.key?.toString();
           if (!key || this.firstAt.has(key)) continue;
-          this.firstAt.set(key, Number(message.timestamp));
-          this.onFirst?.(key, message);
+          const timestamp = message.timestamp ?? Date.now();
+          this.firstAt.set(key, timestamp);
+          this.onFirst?.(key, message.value, timestamp);
         }
       },
-    });
-    await joined;
+    );
   }
 
   /** Resolves when every key has its record, or at the deadline; how many are still missing. */
@@ -62,20 +48,7 @@ export class FirstRecordReader {
     }
   }
 
-  async stop(admin: Admin): Promise<void> {
-    await this.consumer.disconnect();
-    await admin.deleteGroups([this.groupId]).catch(() => undefined);
-  }
-}
-
-/** The topic's end offsets; a topic created a moment ago may not have its leaders known to the client yet. */
-async function topicEnds(admin: Admin, topic: string): ReturnType<Admin['fetchTopicOffsets']> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await admin.fetchTopicOffsets(topic);
-    } catch (error) {
-      if (attempt >= 20) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+  async stop(): Promise<void> {
+    await this.follower?.stop();
   }
 }

@@ -1,5 +1,4 @@
 import { AvroSerde, ClaimDecided } from '@claims-mesh/contracts';
-import { KafkaMessage } from 'kafkajs';
 import { percentile } from '../kafka-hop/load';
 import { HopLatencies } from './pipeline';
 
@@ -39,10 +38,10 @@ export class HopBreakdown {
     private readonly every = 10,
   ) {}
 
-  readonly onFirst = (key: string, message: KafkaMessage): void => {
-    if (this.seen++ % this.every !== 0 || !message.value) return;
-    this.serde.decode<ClaimDecided>(this.topic, message.value).then(
-      (decided) => this.stages.set(key, { stages: decided.timestamps, writtenAt: Number(message.timestamp) }),
+  readonly onFirst = (key: string, value: Buffer | null, timestamp: number): void => {
+    if (this.seen++ % this.every !== 0 || !value) return;
+    this.serde.decode<ClaimDecided>(this.topic, value).then(
+      (decided) => this.stages.set(key, { stages: decided.timestamps, writtenAt: timestamp }),
       () => undefined,
     );
   };

@@ -1,9 +1,12 @@
 /**
  * e2e: claims/s through the whole mesh and p50/p95/p99 end-to-end latency (submission to the
- * decided record's CreateTime on claims.decided.v1) at increasing offered rates, next to a bare
- * kafkajs relay chain with as many hops on the same broker, driven the same way. Prints both
- * pipelines' sustained throughput and their ratio, writes results/bench/e2e.json and a plot of
- * p99 latency against throughput (results/bench/e2e.png). Reports figures; never fails on them.
+ * decided record's CreateTime on claims.decided.v1) at increasing offered rates, next to a chain
+ * of bare relays on the new client (@confluentinc/kafka-javascript's native API) with as many
+ * hops on the same broker, driven the same way. At each step it also gives the whole machine's
+ * CPU per claim (/proc/stat) and the broker's requests per claim (its JMX request meters, see
+ * broker-requests.ts). Prints both pipelines' sustained throughput and their ratio, writes
+ * results/bench/e2e.json and a plot of p99 latency against throughput (results/bench/e2e.png).
+ * Reports figures; never fails on them.
  *
  * BENCH_RATES (claims/s, default 1000,2000,3500,5000,7000), BENCH_STEP_SECONDS (60),
  * BENCH_CHAIN_EXTRA_STEPS (4: the relay chain steps up by half again past BENCH_RATES while it keeps up),
@@ -17,12 +20,14 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KafkaAdmin } from '@claims-mesh/kafka';
 import { stack, testKafka } from '@claims-mesh/testing';
-import { Admin } from 'kafkajs';
 import { fmt, printTable, writeResult } from '../kafka-hop/report';
 import { log } from '../kafka-hop/variant-run';
 import { cpuProfileEnv } from '../shared/cpu-profile';
+import { MACHINE_LABEL } from '../shared/stack-cpu';
 import { traceSamplingEnv } from '../shared/trace-sampling';
+import { BrokerRequests } from './broker-requests';
 import { MeshPipeline } from './mesh-pipeline';
 import { Pipeline } from './pipeline';
 import { rateSteps } from './rate-steps';
@@ -67,7 +72,7 @@ const keptUp = (figures: StepFigures) => figures.decidedPerSecond >= 0.95 * figu
  * `findLimit`, steps up by half again while the pipeline keeps up (at most CHAIN_EXTRA_STEPS
  * more), so the relay chain's limit is measured and not only known to lie above the mesh's rates.
  */
-async function measure(pipeline: Pipeline, findLimit = false): Promise<PipelineResult> {
+async function measure(pipeline: Pipeline, broker: BrokerRequests | undefined, findLimit = false): Promise<PipelineResult> {
   log(`${pipeline.label}: starting`);
   await pipeline.start();
   try {
@@ -75,7 +80,7 @@ async function measure(pipeline: Pipeline, findLimit = false): Promise<PipelineR
     const figures: StepFigures[] = [];
     let fellBehindAt: number | null = null;
     for (const step of steps) {
-      const stepFigures = await runStep(pipeline, step, drive);
+      const stepFigures = await runStep(pipeline, step, drive, broker);
       figures.push(stepFigures);
       if (stepFigures.undecided > 0) {
         fellBehindAt = step.claimsPerSecond;
@@ -86,7 +91,7 @@ async function measure(pipeline: Pipeline, findLimit = false): Promise<PipelineR
     for (let extra = 0; findLimit && !fellBehindAt && extra < CHAIN_EXTRA_STEPS && keptUp(figures[figures.length - 1]); extra++) {
       const last = figures[figures.length - 1];
       const step = { claimsPerSecond: Math.round((last.offeredPerSecond * 1.5) / 500) * 500, seconds: last.seconds };
-      figures.push(await runStep(pipeline, step, drive));
+      figures.push(await runStep(pipeline, step, drive, broker));
     }
     return {
       name: pipeline.name,
@@ -118,6 +123,8 @@ function printResults(results: PipelineResult[]): void {
       '429',
       'skipped',
       'failed',
+      'CPU ms/claim',
+      'broker req/claim',
     ],
     ...results.flatMap((r) =>
       r.steps.map((s) => [
@@ -133,6 +140,8 @@ function printResults(results: PipelineResult[]): void {
         fmt(s.refused),
         fmt(s.skipped),
         fmt(s.failed),
+        fmt(s.machineCpuMsPerClaim ?? NaN, 3),
+        fmt(s.brokerRequestsPerClaim ?? NaN, 2),
       ]),
     ),
   ]);
@@ -158,11 +167,35 @@ function printCpu(result: PipelineResult): void {
   if (names.length === 0) return;
   console.log(`\n${result.name}: CPU during each step's load, cores`);
   printTable([
-    ['offered/s', ...names, 'sum'],
+    ['offered/s', ...names, 'sum', MACHINE_LABEL],
     ...result.steps.map((s) => {
       const cores = names.map((n) => s.cpuCores?.[n] ?? NaN);
-      return [fmt(s.offeredPerSecond), ...cores.map((c) => fmt(c, 2)), fmt(cores.filter(Number.isFinite).reduce((a, b) => a + b, 0), 2)];
+      return [
+        fmt(s.offeredPerSecond),
+        ...cores.map((c) => fmt(c, 2)),
+        fmt(cores.filter(Number.isFinite).reduce((a, b) => a + b, 0), 2),
+        fmt(s.machineCores ?? NaN, 2),
+      ];
     }),
+  ]);
+}
+
+/** The broker's requests per claim at each rate, by request type (the types that make up a tenth of a request per claim or more). */
+function printRequests(result: PipelineResult): void {
+  const totals = new Map<string, number>();
+  for (const s of result.steps) {
+    for (const [name, n] of Object.entries(s.brokerRequests ?? {})) totals.set(name, (totals.get(name) ?? 0) + n / Math.max(1, s.accepted));
+  }
+  const names = [...totals].filter(([, perClaim]) => perClaim / result.steps.length >= 0.1).sort((a, b) => b[1] - a[1]).map(([name]) => name);
+  if (names.length === 0) return;
+  console.log(`\n${result.name}: broker requests per claim by type (from the step's start until its claims came out)`);
+  printTable([
+    ['offered/s', ...names, 'all'],
+    ...result.steps.map((s) => [
+      fmt(s.offeredPerSecond),
+      ...names.map((n) => fmt((s.brokerRequests?.[n] ?? 0) / Math.max(1, s.accepted), 2)),
+      fmt(s.brokerRequestsPerClaim ?? NaN, 2),
+    ]),
   ]);
 }
 
@@ -204,7 +237,7 @@ function plot(jsonFile: string): string | undefined {
 
 async function main(): Promise<void> {
   const runId = randomUUID().slice(0, 8);
-  const admin: Admin = testKafka('bench-e2e').admin();
+  const admin: KafkaAdmin = testKafka('bench-e2e').admin();
   await admin.connect();
   const partitions = (await admin.fetchTopicOffsets('claims.submitted.v1')).length;
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
@@ -213,14 +246,16 @@ async function main(): Promise<void> {
       `${drive.batchSize} claims per request; ${partitions} partitions per topic; broker ${stack.kafkaBrokers}; ` +
       `mesh traces ${TRACE_SAMPLE_RATIO < 1 ? `${TRACE_SAMPLE_RATIO * 100} % of claims` : 'every claim'}`,
   );
+  const broker = await BrokerRequests.open();
   try {
     const mesh = await measure(
       new MeshPipeline(admin, PORT_BASE, drive.batchSize, {
         ...cpuProfileEnv(PROFILE_DIR),
         ...traceSamplingEnv(TRACE_SAMPLE_RATIO),
       }),
+      broker,
     );
-    const chain = await measure(new RelayChainPipeline(admin, runId, partitions), true);
+    const chain = await measure(new RelayChainPipeline(admin, runId, partitions), broker, true);
     const ratio = mesh.peakDecidedPerSecond / chain.peakDecidedPerSecond;
     const chainLimitFound = !keptUp(chain.steps[chain.steps.length - 1]);
     const target = verdict(mesh, ratio, chainLimitFound);
@@ -252,6 +287,8 @@ async function main(): Promise<void> {
     printHops(mesh);
     printCpu(mesh);
     printCpu(chain);
+    printRequests(mesh);
+    printRequests(chain);
     const hotSpots = PROFILE_DIR ? printServiceHotSpots(PROFILE_DIR) : null;
 
     const json = {
@@ -261,9 +298,12 @@ async function main(): Promise<void> {
       node: process.version,
       config: { steps, drive, partitions, traceSampleRatio: TRACE_SAMPLE_RATIO },
       definition:
-        'open loop: each step offers claimsPerSecond in batches (mesh: POST /v1/claims/batch to ingest; relay chain: kafkajs send to its first topic); ' +
+        'open loop: each step offers claimsPerSecond in batches (mesh: POST /v1/claims/batch to ingest; relay chain: a send to its first topic); ' +
         "decided/s = the step's claims whose first decided record (CreateTime) falls in the step after its settle time, per second; " +
-        'latency = batch send -> that CreateTime for claims sent after the settle time, undecided after the drain counting as infinite (null percentile)',
+        'latency = batch send -> that CreateTime for claims sent after the settle time, undecided after the drain counting as infinite (null percentile); ' +
+        "machineCpuMsPerClaim = the whole machine's busy CPU (/proc/stat) while the step's load ran / claims accepted in the step; " +
+        "brokerRequestsPerClaim = requests the broker answered (JMX RequestsPerSec Count, all types, Fetch's FetchConsumer/FetchFollower sub-counts left out) " +
+        "from the step's start until its claims came out / claims accepted in the step",
       mesh,
       relayChain: chain,
       ratio,

@@ -1,6 +1,6 @@
 import { AvroSerde } from '@claims-mesh/contracts';
-import { Mesh, stack, testKafka } from '@claims-mesh/testing';
-import { Admin } from 'kafkajs';
+import type { KafkaAdmin } from '@claims-mesh/kafka';
+import { Mesh, stack } from '@claims-mesh/testing';
 import { syntheticClaims } from '../../demo/synthetic-claims';
 import { FirstRecordReader } from './first-record-reader';
 import { HopBreakdown } from './hop-breakdown';
@@ -34,17 +34,13 @@ export class MeshPipeline implements Pipeline {
   readonly label = 'claims mesh (6 services)';
   readonly hops = ['claims.submitted.v1', 'claims.enriched.v1', 'claims.scored.v1', DECIDED];
   private readonly breakdown = new HopBreakdown(AvroSerde.forRegistry(stack.registryUrl), DECIDED);
-  readonly reader = new FirstRecordReader(
-    testKafka('bench-e2e-mesh-reader'),
-    DECIDED,
-    this.breakdown.onFirst,
-  );
+  readonly reader = new FirstRecordReader('bench-e2e-mesh-reader', DECIDED, this.breakdown.onFirst);
   private mesh: Mesh | undefined;
   private batches = 0;
   private url = '';
 
   constructor(
-    private readonly admin: Admin,
+    private readonly admin: KafkaAdmin,
     private readonly portBase: number,
     private readonly batchSize: number,
     private readonly serviceEnv: Record<string, string>,
@@ -90,7 +86,7 @@ export class MeshPipeline implements Pipeline {
 
   async stop(): Promise<void> {
     await this.mesh?.stop();
-    await this.reader.stop(this.admin);
+    await this.reader.stop();
     const patterns = this.mesh?.redisKeyPatterns ?? [];
     let deleted = 0;
     for (const pattern of patterns) deleted += await deleteKeys(pattern);

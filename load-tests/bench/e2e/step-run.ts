@@ -1,5 +1,7 @@
 import { percentile } from '../kafka-hop/load';
 import { log } from '../kafka-hop/variant-run';
+import { machineBusyCpuSeconds } from '../shared/stack-cpu';
+import { BrokerRequests, RequestCounts, requestsBetween } from './broker-requests';
 import { driveOpenLoop, OpenLoopResult } from './open-loop';
 import { HopLatencies, Pipeline } from './pipeline';
 import { RateStep } from './rate-steps';
@@ -30,6 +32,14 @@ export interface StepFigures extends OpenLoopResult {
   hops?: HopLatencies;
   /** Cores each process used while the step's load ran (CPU seconds / wall seconds). */
   cpuCores?: Record<string, number>;
+  /** The whole machine's busy cores while the step's load ran (/proc/stat: every process and the kernel). */
+  machineCores?: number;
+  /** The whole machine's CPU while the step's load ran, per claim accepted in it, ms. */
+  machineCpuMsPerClaim?: number;
+  /** Requests the broker answered from the step's start until its claims came out (or the drain ended), by type. */
+  brokerRequests?: RequestCounts;
+  /** All of brokerRequests per claim accepted in the step. */
+  brokerRequestsPerClaim?: number;
 }
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
@@ -75,9 +85,13 @@ export async function runStep(
   pipeline: Pipeline,
   step: RateStep,
   settings: DriveSettings,
+  broker?: BrokerRequests,
 ): Promise<StepFigures> {
   const sentAt = new Map<string, number>();
+  // Read first: it starts a JVM, whose CPU must stay out of the window below.
+  const requestsBefore = await broker?.counts().catch(() => undefined);
   const cpuBefore = await pipeline.cpuSeconds();
+  const machineBefore = machineBusyCpuSeconds();
   const started = Date.now();
   const drive = await driveOpenLoop(
     { ...step, batchSize: settings.batchSize, maxInFlight: settings.maxInFlight },
@@ -85,20 +99,31 @@ export async function runStep(
     sentAt,
   );
   const ended = Date.now();
+  const machineAfter = machineBusyCpuSeconds();
   const cpuAfter = await pipeline.cpuSeconds();
   await pipeline.reader.waitFor(sentAt.keys(), settings.drainSeconds * 1000);
+  const requestsAfter = requestsBefore && (await broker?.counts().catch(() => undefined));
   const settle = Math.min(settings.settleSeconds * 1000, (ended - started) / 4);
   const window = { from: started + settle, to: ended };
   const figures = stepFigures(step, window, drive, sentAt, pipeline.reader.firstAt);
   const measured = new Map([...sentAt].filter(([, sent]) => sent >= window.from));
   if (pipeline.hopLatencies) figures.hops = pipeline.hopLatencies(measured);
+  const seconds = (ended - started) / 1000;
   figures.cpuCores = Object.fromEntries(
-    Object.entries(cpuAfter).map(([name, s]) => [name, (s - (cpuBefore[name] ?? NaN)) / ((ended - started) / 1000)]),
+    Object.entries(cpuAfter).map(([name, s]) => [name, (s - (cpuBefore[name] ?? NaN)) / seconds]),
   );
+  figures.machineCores = (machineAfter - machineBefore) / seconds;
+  figures.machineCpuMsPerClaim = ((machineAfter - machineBefore) / Math.max(1, figures.accepted)) * 1000;
+  if (requestsBefore && requestsAfter) {
+    figures.brokerRequests = requestsBetween(requestsBefore, requestsAfter);
+    const total = Object.values(figures.brokerRequests).reduce((a, b) => a + b, 0);
+    figures.brokerRequestsPerClaim = total / Math.max(1, figures.accepted);
+  }
   log(
     `${pipeline.name} @ ${step.claimsPerSecond}/s for ${step.seconds} s: ${figures.decidedPerSecond.toFixed(0)} decided/s, ` +
       `p99 ${figures.p99Ms ?? '>drain'} ms, accepted ${figures.accepted}, undecided ${figures.undecided}, ` +
-      `refused ${figures.refused}, skipped ${figures.skipped}, failed ${figures.failed}` +
+      `refused ${figures.refused}, skipped ${figures.skipped}, failed ${figures.failed}, ` +
+      `machine CPU ${figures.machineCpuMsPerClaim.toFixed(3)} ms/claim, broker requests ${figures.brokerRequestsPerClaim?.toFixed(2) ?? '-'}/claim` +
       (figures.firstError ? ` (${figures.firstError})` : ''),
   );
   return figures;

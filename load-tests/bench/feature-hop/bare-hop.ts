@@ -1,28 +1,27 @@
-import { testKafka } from '@claims-mesh/testing';
-import { Admin } from 'kafkajs';
-import { BareRelay } from '../kafka-hop/relays';
+import type { KafkaAdmin } from '@claims-mesh/kafka';
+import { RelayProcess } from '../kafka-hop/relay-process';
 import { Scratch } from '../kafka-hop/variant-run';
-import { benchProcessCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
+import { benchProcessCpuSeconds, processCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
 import { HopUnderTest } from './hop-measurement';
 
-/** The kafka-hop bare kafkajs relay on throw-away topics of as many partitions as the mesh's. */
+/** The kafka-hop bare relay (new client, native API, a process of its own) on throw-away topics of as many partitions as the mesh's. */
 export class BareHop implements HopUnderTest {
   readonly name = 'bare';
-  readonly label = 'bare kafkajs relay';
+  readonly label = 'bare relay (new client)';
   readonly input: string;
   readonly output: string;
   private readonly scratch: Scratch;
-  private readonly relay: BareRelay;
+  private readonly relay: RelayProcess;
 
   constructor(
-    admin: Admin,
+    admin: KafkaAdmin,
     runId: string,
     private readonly partitions: number,
   ) {
     const base = `bench.${runId}.bare`;
     [this.input, this.output] = [`${base}.in`, `${base}.out`];
     this.scratch = new Scratch(admin);
-    this.relay = new BareRelay(testKafka('bench-bare'), `${base}.relay`, this.input, this.output);
+    this.relay = new RelayProcess('bare', `${base}.relay`, this.input, this.output);
   }
 
   async start(): Promise<void> {
@@ -31,13 +30,17 @@ export class BareHop implements HopUnderTest {
     await this.relay.start();
   }
 
-  batches(): Promise<{ count: number; records: number }> {
-    return this.relay.batches();
+  async batches(): Promise<{ count: number; records: number }> {
+    return (await this.relay.stats()).batches;
   }
 
-  /** The relay runs in the bench process, with the feeder and the output reader. */
+  /** The relay's process, the broker and Jaeger, and this process (the feeder and the reader). */
   async cpuSeconds(): Promise<Record<string, number>> {
-    return { 'bench process (relay, feeder, reader)': benchProcessCpuSeconds(), ...stackCpuSeconds() };
+    return {
+      'relay process': processCpuSeconds(this.relay.pid),
+      ...stackCpuSeconds(),
+      'bench process (feeder, reader)': benchProcessCpuSeconds(),
+    };
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Topic } from '@claims-mesh/contracts';
 import { featureStoreKeys, ServiceProcess, startGroupAtEnd } from '@claims-mesh/testing';
-import { Admin } from 'kafkajs';
+import type { KafkaAdmin } from '@claims-mesh/kafka';
 import { log } from '../kafka-hop/variant-run';
 import { deleteKeys } from '../shared/redis-keys';
 import { traceSamplingEnv } from '../shared/trace-sampling';
@@ -26,7 +26,7 @@ export class FeatureServiceHop implements HopUnderTest {
   private service: ServiceProcess | undefined;
 
   constructor(
-    private readonly admin: Admin,
+    private readonly admin: KafkaAdmin,
     runId: string,
     private readonly port: number,
     /** Where the service writes a CPU profile when it stops; none when undefined. */

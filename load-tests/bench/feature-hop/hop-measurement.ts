@@ -1,7 +1,8 @@
 import { AvroSerde, ClaimSubmitted, valueSchema } from '@claims-mesh/contracts';
 import { stack } from '@claims-mesh/testing';
-import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
-import { encodedClaims, percentile, produceAtRate } from '../kafka-hop/load';
+import type { Kafka, KafkaAdmin, KafkaProducer } from '@claims-mesh/kafka';
+import { testProducer } from '@claims-mesh/testing';
+import { encodedClaims, LoadRecord, percentile, produceAtRate } from '../kafka-hop/load';
 import { HopSample, OutputReader } from '../kafka-hop/output-reader';
 import { drainFigures, log, NO_LATENCY, VariantResult } from '../kafka-hop/variant-run';
 import { MACHINE_LABEL, machineBusyCpuSeconds } from '../shared/stack-cpu';
@@ -59,21 +60,22 @@ async function cpuSecondsOf(hop: HopUnderTest): Promise<Record<string, number>> 
 export async function measureHop(
   hop: HopUnderTest,
   settings: FeedSettings,
-  admin: Admin,
+  admin: KafkaAdmin,
   kafka: Kafka,
 ): Promise<HopResult> {
   // Every topic a hop reads is ClaimSubmitted (claims.submitted.v1 or a throw-away copy of it).
   const serde = AvroSerde.forRegistry(stack.registryUrl, () => valueSchema('ClaimSubmitted'));
   const sentAt = new Map<string, number>();
-  const reader = new OutputReader(kafka, hop.output, sentAt);
-  const since = (start: number): HopSample[] => reader.samples.filter((s) => s.sentAt >= start);
+  let reader: OutputReader | undefined;
+  const samples = () => reader?.samples ?? [];
+  const since = (start: number): HopSample[] => samples().filter((s) => s.sentAt >= start);
   // A producer per hop: one that wrote to a topic deleted since fails its next metadata refresh.
-  const load = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const load = testProducer(kafka);
   try {
     await load.connect();
     const startedAt = Date.now();
     await hop.start();
-    await reader.start(admin);
+    reader = await OutputReader.start(admin, hop.output, sentAt);
     const warmup = await encodedClaims(serde, hop.input, WARMUP_RECORDS, settings.claim);
     const warmupDeadline = Date.now() + 60_000;
     await feedWithin(
@@ -82,11 +84,11 @@ export async function measureHop(
       warmup,
       settings.window,
       sentAt,
-      () => reader.samples.length,
+      () => samples().length,
       warmupDeadline,
     );
     await waitUntil(
-      () => reader.samples.length >= WARMUP_RECORDS,
+      () => samples().length >= WARMUP_RECORDS,
       warmupDeadline - Date.now(),
       `${hop.label} to start`,
     );
@@ -94,7 +96,7 @@ export async function measureHop(
 
     log(`${hop.label}: ${settings.records} records, at most ${settings.window} unseen`);
     const messages = await encodedClaims(serde, hop.input, settings.records, settings.claim);
-    const before = reader.samples.length;
+    const before = samples().length;
     const cpuBefore = await cpuSecondsOf(hop);
     const feedStart = Date.now();
     const deadline = feedStart + settings.drainTimeoutMs;
@@ -104,10 +106,10 @@ export async function measureHop(
       messages,
       settings.window,
       sentAt,
-      () => reader.samples.length,
+      () => samples().length,
       deadline,
     );
-    await waitUntil(() => reader.samples.length >= before + settings.records, deadline - Date.now());
+    await waitUntil(() => samples().length >= before + settings.records, deadline - Date.now());
     const fed = since(feedStart);
     const lastSeen = fed.reduce((max, s) => Math.max(max, s.sentAt + s.seenMs), feedStart);
     const seconds = Math.max(0.001, (lastSeen - feedStart) / 1000);
@@ -118,7 +120,7 @@ export async function measureHop(
     );
     const drain = drainFigures({
       records: settings.records,
-      recordBytes: (messages[0]?.value as Buffer | undefined)?.length ?? 0,
+      recordBytes: messages[0]?.value.length ?? 0,
       batches,
       committed: fed.length,
       seconds,
@@ -168,9 +170,8 @@ export async function measureHop(
     };
   } finally {
     await load.disconnect().catch(() => undefined);
-    await reader.stop().catch(() => undefined);
+    await reader?.stop().catch(() => undefined);
     await hop.stop();
-    await admin.deleteGroups([reader.groupId]).catch(() => undefined);
   }
 }
 
@@ -180,9 +181,9 @@ export async function measureHop(
  * at `deadline` (a stalled hop), leaving the rest unwritten.
  */
 async function feedWithin(
-  producer: Producer,
+  producer: KafkaProducer,
   topic: string,
-  messages: Message[],
+  messages: LoadRecord[],
   window: number,
   sentAt: Map<string, number>,
   seen: () => number,
@@ -198,8 +199,8 @@ async function feedWithin(
     }
     const now = Date.now();
     const chunk = messages.slice(sent, sent + CHUNK).map((m) => ({ ...m, timestamp: String(now) }));
-    for (const m of chunk) sentAt.set(m.key as string, now);
-    const send = producer.send({ topic, acks: -1, messages: chunk });
+    for (const m of chunk) sentAt.set(m.key, now);
+    const send = producer.send({ topic, messages: chunk });
     pending.add(send);
     void send.finally(() => pending.delete(send)).catch(() => undefined);
     sent += chunk.length;

@@ -1,6 +1,7 @@
 /**
  * feature-hop: what the feature service's hop (decode, Redis feature store pipeline per
- * batch, encode, transactional publish) costs next to a bare kafkajs relay, on the same
+ * batch, encode, transactional publish) costs next to a bare relay on the new client
+ * (@confluentinc/kafka-javascript's native API, kafka-hop's, in a process of its own), on the same
  * broker, in one run, with the same kind of varied claims:
  *   1. throughput: N records written in a closed loop that keeps at most a window of them
  *      unseen on the output;
@@ -18,7 +19,7 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Admin } from 'kafkajs';
+import type { KafkaAdmin } from '@claims-mesh/kafka';
 import { stack, testKafka } from '@claims-mesh/testing';
 import { fmt, LATENCY_DEFINITION, printHopTable, ratioOverBare, writeResult } from '../kafka-hop/report';
 import { BareHop } from './bare-hop';
@@ -129,7 +130,7 @@ function report(rounds: HopResult[][], hotSpots: unknown): Record<string, unknow
 }
 
 /** One round: the bare relay, the feature service traced as by default, then with a share of traces kept. */
-function hopsOfRound(admin: Admin, runId: string, round: number): [HopUnderTest, number][] {
+function hopsOfRound(admin: KafkaAdmin, runId: string, round: number): [HopUnderTest, number][] {
   const id = `${runId}-r${round}`;
   const seed = 10 * round;
   return [

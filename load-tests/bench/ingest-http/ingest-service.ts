@@ -1,5 +1,5 @@
 import { ServiceProcess, startGroupAtEnd } from '@claims-mesh/testing';
-import { Admin } from 'kafkajs';
+import type { KafkaAdmin } from '@claims-mesh/kafka';
 import { cpuProfileEnv } from '../shared/cpu-profile';
 import { metricSums } from '../shared/service-metrics';
 
@@ -18,7 +18,7 @@ export class IngestService {
   readonly groupId: string;
 
   constructor(
-    private readonly admin: Admin,
+    private readonly admin: KafkaAdmin,
     runId: string,
     private readonly port: number,
     private readonly profileDir?: string,

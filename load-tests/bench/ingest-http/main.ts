@@ -2,15 +2,14 @@
  * ingest-http: claims/s through the ingest HTTP path (POST /v1/claims/batch: JSON parse,
  * validation, Avro encode, publish to claims.submitted.v1 with acks=all, 202 after the ack)
  * with the built ingest service as a real process, driven by a closed loop of concurrent
- * keep-alive connections. Next to it, the bare kafkajs relay's records/s from a short drain
+ * keep-alive connections. Next to it, the bare relay's records/s (kafka-hop's, on the new client's native API) from a short drain
  * in the same run, for a feel of what the broker allows right now. The accepted claims stay
  * on claims.submitted.v1 (ingest's topic is fixed: some 300,000+ per run at 15,000 claims/s).
  * Reports and writes results/bench/ingest-http.json; never fails on the figures.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { stack, testKafka } from '@claims-mesh/testing';
-import { Partitioners } from 'kafkajs';
+import { stack, testKafka, testProducer } from '@claims-mesh/testing';
 import { fmt, printTable, writeResult } from '../kafka-hop/report';
 import { HopSettings, log, runVariant, Scratch, variantNamed, VariantResult } from '../kafka-hop/variant-run';
 import { printHotSpots } from '../shared/cpu-profile';
@@ -49,11 +48,11 @@ interface IngestFigures extends HttpLoadResult {
 async function bareRelayReference(runId: string): Promise<VariantResult> {
   const kafka = testKafka('bench-ingest-http');
   const admin = kafka.admin();
-  const load = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const load = testProducer(kafka);
   await Promise.all([admin.connect(), load.connect()]);
   const scratch = new Scratch(admin);
   try {
-    return await runVariant(variantNamed('bare'), REFERENCE, runId, admin, kafka, load, scratch);
+    return await runVariant(variantNamed('bare'), REFERENCE, runId, admin, load, scratch);
   } finally {
     await load.disconnect();
     await scratch.deleteAll();
@@ -120,7 +119,7 @@ function report(ingest: IngestFigures, bare: VariantResult, hotSpots: unknown): 
     `answers: ${statuses || 'none'}${ingest.firstError ? `; first failure: ${ingest.firstError}` : ''}`,
   );
   console.log(
-    `bare kafkajs relay, same run (reference): ${fmt(bare.drain.recordsPerSecond)} rec/s draining ${fmt(bare.drain.records)} records` +
+    `bare relay (new client), same run (reference): ${fmt(bare.drain.recordsPerSecond)} rec/s draining ${fmt(bare.drain.records)} records` +
       (bare.drain.complete ? '' : ' (INCOMPLETE)'),
   );
   const met = ingest.claimsPerSecond >= config.target;

@@ -1,8 +1,14 @@
 import { AvroSerde, ClaimSubmitted } from '@claims-mesh/contracts';
 import { sampleClaim } from '@claims-mesh/testing';
-import { Admin, Message, Producer } from 'kafkajs';
+import type { GroupLagReader, KafkaProducer } from '@claims-mesh/kafka';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A record the load writes: a claim id and its Avro value (the CreateTime is stamped when it is sent). */
+export interface LoadRecord {
+  key: string;
+  value: Buffer;
+}
 
 /** ClaimSubmitted records in the Confluent wire format, keyed by claim id like ingest does. */
 export async function encodedClaims(
@@ -10,7 +16,7 @@ export async function encodedClaims(
   topic: string,
   count: number,
   nextClaim: () => ClaimSubmitted = () => sampleClaim(),
-): Promise<Message[]> {
+): Promise<LoadRecord[]> {
   // Registers the schema once; after that encoding is synchronous.
   const writer = await serde.writerFor(topic);
   return Array.from({ length: count }, () => {
@@ -21,7 +27,7 @@ export async function encodedClaims(
 
 /** Writes `count` records into `topic` before any relay runs: the backlog a throughput run drains. */
 export async function fillBacklog(
-  producer: Producer,
+  producer: KafkaProducer,
   serde: AvroSerde,
   topic: string,
   count: number,
@@ -34,10 +40,10 @@ export async function fillBacklog(
     const sends = [0, 1, 2, 3]
       .map((k) => messages.slice(i + k * chunk, i + (k + 1) * chunk))
       .filter((part) => part.length > 0)
-      .map((part) => producer.send({ topic, acks: -1, messages: part }));
+      .map((part) => producer.send({ topic, messages: part }));
     await Promise.all(sends);
   }
-  return (messages[0]?.value as Buffer | undefined)?.length ?? 0;
+  return messages[0]?.value.length ?? 0;
 }
 
 /**
@@ -45,7 +51,7 @@ export async function fillBacklog(
  * remembering it by key, so the output side can compute the hop latency from the same clock.
  */
 export async function produceAtRate(
-  producer: Producer,
+  producer: KafkaProducer,
   serde: AvroSerde,
   topic: string,
   ratePerSecond: number,
@@ -64,8 +70,8 @@ export async function produceAtRate(
     if (due > sent) {
       const now = Date.now();
       const messages = pool.slice(sent, due).map((m) => ({ ...m, timestamp: String(now) }));
-      for (const m of messages) sentAt.set(m.key as string, now);
-      const send = producer.send({ topic, acks: -1, messages });
+      for (const m of messages) sentAt.set(m.key, now);
+      const send = producer.send({ topic, messages });
       pending.add(send);
       void send.finally(() => pending.delete(send));
       sent = due;
@@ -75,10 +81,9 @@ export async function produceAtRate(
   await Promise.all(pending);
 }
 
-/** Sum of the committed offsets of `groupId` on `topic`: input records relayed and committed. */
-async function committed(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+/** Sum of the committed offsets of the reader's group on `topic`: input records relayed and committed. */
+async function committed(reader: GroupLagReader, topic: string): Promise<number> {
+  return (await reader.committedOffsets(topic)).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
 
 /**
@@ -87,8 +92,7 @@ async function committed(admin: Admin, groupId: string, topic: string): Promise<
  * became durable and visible. Polled every 20 ms; returns what it has at the deadline.
  */
 export async function waitCommitted(
-  admin: Admin,
-  groupId: string,
+  reader: GroupLagReader,
   topic: string,
   count: number,
   timeoutMs: number,
@@ -96,7 +100,7 @@ export async function waitCommitted(
   const deadline = Date.now() + timeoutMs;
   let done = 0;
   while (Date.now() < deadline) {
-    done = await committed(admin, groupId, topic).catch(() => done);
+    done = await committed(reader, topic).catch(() => done);
     if (done >= count) return { at: Date.now(), committed: done };
     await sleep(20);
   }

@@ -1,17 +1,24 @@
 /**
- * kafka-hop: what one hop through the project's KafkaTransport costs next to a bare kafkajs
- * relay, on the same broker, in one run. Each variant gets fresh 6-partition topics:
+ * kafka-hop: what one hop costs on @confluentinc/kafka-javascript (librdkafka), on the same
+ * broker, in one run: a bare relay on the client's native API (consume a batch across
+ * partitions -> produce -> commit once acknowledged), the project's KafkaTransport
+ * (at-least-once) and the transactional transport (one transaction per commit interval), next
+ * to the kafkajs relay the project used before (kept as a reference, kafkajs-reference-relay.ts).
+ * Each variant gets fresh 6-partition topics and runs in a process of its own:
  *   1. throughput: a backlog of N ClaimSubmitted records is written, the relay is started, and
- *      N / (last input committed - first record reached the relay) is reported;
+ *      N / (last input committed - first record reached the relay) is reported, with the CPU
+ *      the relay process and the broker spent per record while it drained;
  *   2. latency: with the relay still running, records are produced at a fixed rate below its
- *      capacity and a read_committed reader of the output computes per-record hop latency.
+ *      capacity (BENCH_RATE, 2,000/s) and a read_committed reader of the output computes
+ *      per-record hop latency; CPU per record again, at that rate.
+ * BENCH_RECORDS (100,000), BENCH_RATE, BENCH_LATENCY_SECONDS (15), BENCH_VARIANTS
+ * (bare,transport,transactional,kafkajs; kafkajs-transactional also exists).
  * It reports and writes results/bench/kafka-hop.json; it never fails on the figures.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { stack, testKafka } from '@claims-mesh/testing';
-import { Partitioners } from 'kafkajs';
-import { LATENCY_DEFINITION, printHopTable, ratioOverBare, writeResult } from './report';
+import { stack, testKafka, testProducer } from '@claims-mesh/testing';
+import { CPU_DEFINITION, fmt, LATENCY_DEFINITION, printHopTable, ratioOverBare, writeResult } from './report';
 import { HopSettings, runVariant, Scratch, VariantResult, VARIANTS } from './variant-run';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -22,7 +29,7 @@ const config: HopSettings & { variants: string[]; target: number } = {
   latencySeconds: env('BENCH_LATENCY_SECONDS', 15),
   warmupSeconds: 1,
   drainTimeoutMs: env('BENCH_DRAIN_TIMEOUT_MS', 60_000),
-  variants: (process.env.BENCH_VARIANTS ?? 'bare,transport,transactional').split(','),
+  variants: (process.env.BENCH_VARIANTS ?? 'bare,transport,transactional,kafkajs').split(','),
   target: 0.8,
 };
 
@@ -33,6 +40,7 @@ function report(results: VariantResult[], recordBytes: number): Record<string, u
   );
   printHopTable(results);
   console.log(`latency ms, ${LATENCY_DEFINITION}`);
+  console.log(CPU_DEFINITION);
   const ratio = ratioOverBare(results, 'transport');
   if (ratio !== undefined) {
     console.log(
@@ -41,6 +49,19 @@ function report(results: VariantResult[], recordBytes: number): Record<string, u
   }
   const txRatio = ratioOverBare(results, 'transactional');
   if (txRatio !== undefined) console.log(`throughput ratio transactional/bare = ${txRatio.toFixed(2)}`);
+  const bare = results.find((r) => r.name === 'bare');
+  const kafkajs = results.find((r) => r.name === 'kafkajs');
+  const cpuOf = (r: VariantResult | undefined, phase: 'drain' | 'latency') => {
+    const cpu = r?.[phase].cpu;
+    return cpu ? cpu.hopUs + cpu.brokerUs : NaN;
+  };
+  if (bare && kafkajs) {
+    console.log(
+      `bare relay, new client / kafkajs: throughput ${fmt(bare.drain.recordsPerSecond / kafkajs.drain.recordsPerSecond, 2)}, ` +
+        `CPU per record hop + broker ${fmt(cpuOf(bare, 'drain') / cpuOf(kafkajs, 'drain'), 2)} draining, ` +
+        `${fmt(cpuOf(bare, 'latency') / cpuOf(kafkajs, 'latency'), 2)} at ${config.rate} rec/s`,
+    );
+  }
 
   return {
     benchmark: 'kafka-hop',
@@ -49,6 +70,7 @@ function report(results: VariantResult[], recordBytes: number): Record<string, u
     node: process.version,
     config: { ...config, recordBytes },
     latencyDefinition: LATENCY_DEFINITION,
+    cpuDefinition: CPU_DEFINITION,
     throughputDefinition:
       'records / (time the last input offset was seen committed, polled every 20 ms - time the relay code got its first record)',
     results,
@@ -66,13 +88,13 @@ async function main(): Promise<void> {
   const kafka = testKafka('bench-kafka-hop');
   const admin = kafka.admin();
   await admin.connect();
-  const load = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const load = testProducer(kafka);
   await load.connect();
   const scratch = new Scratch(admin);
   const results: VariantResult[] = [];
   try {
     for (const variant of VARIANTS.filter((v) => config.variants.includes(v.name))) {
-      results.push(await runVariant(variant, config, runId, admin, kafka, load, scratch));
+      results.push(await runVariant(variant, config, runId, admin, load, scratch));
     }
   } finally {
     await load.disconnect();

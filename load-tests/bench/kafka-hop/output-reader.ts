@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { Admin, Consumer, Kafka } from 'kafkajs';
+import type { KafkaAdmin } from '@claims-mesh/kafka';
+import { stack } from '@claims-mesh/testing';
+import { keyOf, TopicFollower } from '../shared/topic-follower';
 
 export interface HopSample {
   /** The input record's CreateTime, epoch millis. */
@@ -11,56 +12,36 @@ export interface HopSample {
 }
 
 /**
- * Reads a relay's output topic (read_committed, so transactional outputs count only once
- * committed) and turns every record whose key was sent by the rate producer into a sample.
+ * Reads a relay's output topic from its current end (read_committed, so transactional outputs
+ * count only once committed; the backlog drained earlier is neither read nor raced with) and
+ * turns every record whose key was sent by the rate producer into a sample.
  */
 export class OutputReader {
   readonly samples: HopSample[] = [];
-  readonly groupId = `bench.reader.${randomUUID().slice(0, 8)}`;
-  private readonly consumer: Consumer;
 
-  constructor(
-    kafka: Kafka,
-    private readonly topic: string,
-    private readonly sentAt: Map<string, number>,
-  ) {
-    this.consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false });
-  }
+  private constructor(private follower: TopicFollower | undefined) {}
 
-  /**
-   * Starts at the current end of the topic: the group's offsets are set to the high
-   * watermarks first, so the backlog drained earlier is neither read nor raced with.
-   */
-  async start(admin: Admin): Promise<void> {
-    const ends = await admin.fetchTopicOffsets(this.topic);
-    await admin.setOffsets({
-      groupId: this.groupId,
-      topic: this.topic,
-      partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
-    });
-    const joined = new Promise<void>((resolve) =>
-      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
-    );
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.topic] });
-    await this.consumer.run({
-      eachBatch: async ({ batch }) => {
+  static async start(admin: KafkaAdmin, topic: string, sentAt: Map<string, number>): Promise<OutputReader> {
+    const reader = new OutputReader(undefined);
+    reader.follower = await TopicFollower.start(
+      admin,
+      { clientId: 'bench-output-reader', brokers: stack.kafkaBrokers },
+      [topic],
+      'end',
+      (messages) => {
         const now = Date.now();
-        for (const message of batch.messages) {
-          const sent = this.sentAt.get(message.key?.toString() ?? '');
-          if (sent !== undefined)
-            this.samples.push({
-              sentAt: sent,
-              seenMs: now - sent,
-              stampedMs: Number(message.timestamp) - sent,
-            });
+        for (const message of messages) {
+          const sent = sentAt.get(keyOf(message));
+          if (sent !== undefined) {
+            reader.samples.push({ sentAt: sent, seenMs: now - sent, stampedMs: (message.timestamp ?? NaN) - sent });
+          }
         }
       },
-    });
-    await joined;
+    );
+    return reader;
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.follower?.stop();
   }
 }

@@ -30,7 +30,14 @@ export function ratioOverBare(results: VariantResult[], name: string): number | 
   return bare && r ? r.drain.recordsPerSecond / bare.drain.recordsPerSecond : undefined;
 }
 
-/** One row per variant: drain throughput next to the bare relay, then the hop latency at the fixed rate. */
+export const CPU_DEFINITION =
+  'CPU µs/rec: CPU seconds (user + system, /proc) per record relayed, hop = the relay process, broker = the Kafka broker; ' +
+  'drain: from the relay process being up to the last input committed; at rate: over the fixed-rate phase (the broker then also serves the load producer and the reader)';
+
+const cpuCells = (cpu: { hopUs: number; brokerUs: number } | undefined) =>
+  cpu ? [`${fmt(cpu.hopUs, 1)} + ${fmt(cpu.brokerUs, 1)}`] : ['-'];
+
+/** One row per variant: drain throughput next to the bare relay, then the hop latency and CPU at the fixed rate. */
 export function printHopTable(results: VariantResult[]): void {
   printTable([
     [
@@ -39,11 +46,14 @@ export function printHopTable(results: VariantResult[]): void {
       'drain s',
       'vs bare',
       'batch',
+      'drain CPU µs/rec hop + broker',
       'seen p50',
       'seen p99',
       'seen max',
       'stamped p50',
       'stamped p99',
+      'at-rate CPU µs/rec hop + broker',
+      'txn/s',
       'samples',
       'lost',
     ],
@@ -53,11 +63,14 @@ export function printHopTable(results: VariantResult[]): void {
       fmt(r.drain.seconds, 2),
       fmt(ratioOverBare(results, r.name) ?? NaN, 2),
       fmt(r.drain.meanBatch),
+      ...cpuCells(r.drain.cpu),
       fmt(r.latency.p50Ms, 1),
       fmt(r.latency.p99Ms, 1),
       fmt(r.latency.maxMs, 1),
       fmt(r.latency.stampedP50Ms, 1),
       fmt(r.latency.stampedP99Ms, 1),
+      ...cpuCells(r.latency.cpu),
+      fmt(r.latency.transactionsPerSecond ?? NaN, 1),
       String(r.latency.sampled),
       String(r.latency.sent - r.latency.seen),
     ]),

@@ -1,9 +1,11 @@
 import { AvroSerde, ClaimSubmitted, valueSchema, valueSubject } from '@claims-mesh/contracts';
-import { stack, testKafka } from '@claims-mesh/testing';
-import { Admin, Kafka, Producer } from 'kafkajs';
+import { ensureTopics, GroupLagReader, KafkaAdmin, KafkaProducer } from '@claims-mesh/kafka';
+import { stack } from '@claims-mesh/testing';
+import { processCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
 import { fillBacklog, percentile, produceAtRate, waitCommitted } from './load';
 import { OutputReader } from './output-reader';
-import { BareRelay, Relay, TransportRelay } from './relays';
+import { RelayKind } from './relay-kinds';
+import { RelayProcess } from './relay-process';
 
 /** How one variant is run; the benchmarks that compare against the bare relay pass their own. */
 export interface HopSettings {
@@ -20,29 +22,28 @@ export interface HopSettings {
 }
 
 export interface Variant {
-  name: string;
+  name: RelayKind;
   label: string;
-  relay(kafka: Kafka, serde: AvroSerde, groupId: string, input: string, output: string): Relay;
 }
 
 export const VARIANTS: Variant[] = [
-  { name: 'bare', label: 'bare kafkajs relay', relay: (k, _s, g, i, o) => new BareRelay(k, g, i, o) },
-  {
-    name: 'transport',
-    label: 'KafkaTransport',
-    relay: (k, s, g, i, o) => new TransportRelay(k, s, g, i, o, false),
-  },
-  {
-    name: 'transactional',
-    label: 'KafkaTransport (transactional)',
-    relay: (k, s, g, i, o) => new TransportRelay(k, s, g, i, o, true),
-  },
+  { name: 'bare', label: 'bare relay (new client, native API)' },
+  { name: 'transport', label: 'KafkaTransport' },
+  { name: 'transactional', label: 'KafkaTransport (transactional)' },
+  { name: 'kafkajs', label: 'kafkajs relay (reference)' },
+  { name: 'kafkajs-transactional', label: 'kafkajs, transaction per partition batch (reference)' },
 ];
 
 export function variantNamed(name: string): Variant {
   const variant = VARIANTS.find((v) => v.name === name);
   if (!variant) throw new Error(`no hop variant ${name}`);
   return variant;
+}
+
+/** CPU per record, microseconds of one core: the hop's own process and the broker. */
+export interface CpuPerRecord {
+  hopUs: number;
+  brokerUs: number;
 }
 
 export interface VariantResult {
@@ -58,6 +59,8 @@ export interface VariantResult {
     seconds: number;
     recordsPerSecond: number;
     startupMs: number;
+    /** While the backlog was drained (the relay process only where it runs in one). */
+    cpu?: CpuPerRecord;
   };
   latency: {
     sent: number;
@@ -68,6 +71,10 @@ export interface VariantResult {
     maxMs: number;
     stampedP50Ms: number;
     stampedP99Ms: number;
+    /** While records came at the fixed rate. */
+    cpu?: CpuPerRecord;
+    /** Transactions the relay committed per second at the fixed rate. */
+    transactionsPerSecond?: number;
   };
 }
 
@@ -110,13 +117,14 @@ export class Scratch {
   readonly topics: string[] = [];
   readonly groups: string[] = [];
 
-  constructor(private readonly admin: Admin) {}
+  constructor(private readonly admin: KafkaAdmin) {}
 
+  /** Creates the topics and waits until every partition has a leader. */
   async createTopics(names: string[], partitions: number): Promise<void> {
-    await this.admin.createTopics({
-      topics: names.map((topic) => ({ topic, numPartitions: partitions })),
-      waitForLeaders: true,
-    });
+    await ensureTopics(
+      this.admin,
+      names.map((name) => ({ name, partitions, replicationFactor: 1, configs: {} })),
+    );
     this.topics.push(...names);
   }
 
@@ -137,17 +145,29 @@ export class Scratch {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const log = (line: string) => console.log(`[bench] ${line}`);
 
+/** CPU seconds so far of the relay's process and of the broker. */
+function cpuNow(relay: RelayProcess): { hop: number; broker: number } {
+  return { hop: processCpuSeconds(relay.pid), broker: stackCpuSeconds(['kafka broker'])['kafka broker'] };
+}
+
+function cpuPerRecord(before: { hop: number; broker: number }, after: { hop: number; broker: number }, records: number): CpuPerRecord {
+  return {
+    hopUs: ((after.hop - before.hop) / records) * 1e6,
+    brokerUs: ((after.broker - before.broker) / records) * 1e6,
+  };
+}
+
 /**
- * One variant on fresh topics: drain a backlog of `records` (throughput), then, unless
- * latencySeconds is 0, produce at `rate` and read the output (hop latency).
+ * One variant on fresh topics, its relay in a process of its own: drain a backlog of `records`
+ * (throughput, and CPU per record while it drains), then, unless latencySeconds is 0, produce
+ * at `rate` and read the output (hop latency, and CPU per record at that rate).
  */
 export async function runVariant(
   variant: Variant,
   settings: HopSettings,
   runId: string,
-  admin: Admin,
-  kafka: Kafka,
-  load: Producer,
+  admin: KafkaAdmin,
+  load: KafkaProducer,
   scratch: Scratch,
 ): Promise<VariantResult> {
   const base = `bench.${runId}.${variant.name}`;
@@ -156,59 +176,69 @@ export async function runVariant(
   const loadSerde = AvroSerde.forRegistry(stack.registryUrl, () => valueSchema('ClaimSubmitted'));
   const recordBytes = await fillBacklog(load, loadSerde, input, settings.records, settings.claim);
 
-  // Its own client and serde, as a service would have; every throw-away topic is ClaimSubmitted.
-  const relaySerde = AvroSerde.forRegistry(stack.registryUrl, () => valueSchema('ClaimSubmitted'));
   const groupId = `${base}.relay`;
   scratch.groups.push(groupId);
-  const relay = variant.relay(testKafka(`bench-${variant.name}`), relaySerde, groupId, input, output);
+  const relay = new RelayProcess(variant.name, groupId, input, output);
   log(`${variant.label}: draining ${settings.records} records`);
   const startedAt = Date.now();
-  await relay.start();
-  const drained = await waitCommitted(admin, groupId, input, settings.records, settings.drainTimeoutMs);
-  const first = relay.firstRecordAt() ?? drained.at;
-  const batches = await relay.batches();
-  const seconds = Math.max(0.001, (drained.at - first) / 1000);
-  const drain = drainFigures({
-    records: settings.records,
-    recordBytes,
-    batches,
-    committed: drained.committed,
-    seconds,
-    startupMs: first - startedAt,
-  });
-  if (settings.latencySeconds <= 0) {
+  try {
+    await relay.start();
+    // From here on the process is up (Node started, modules loaded): its CPU is the relay's work.
+    const drainCpuBefore = cpuNow(relay);
+    const offsets = await GroupLagReader.open({ clientId: 'bench-offsets', brokers: stack.kafkaBrokers }, groupId);
+    const drained = await waitCommitted(offsets, input, settings.records, settings.drainTimeoutMs).finally(() => offsets.close());
+    const drainCpu = cpuPerRecord(drainCpuBefore, cpuNow(relay), Math.max(1, drained.committed));
+    const stats = await relay.stats();
+    const first = stats.firstRecordAt ?? drained.at;
+    const seconds = Math.max(0.001, (drained.at - first) / 1000);
+    const drain = {
+      ...drainFigures({
+        records: settings.records,
+        recordBytes,
+        batches: stats.batches,
+        committed: drained.committed,
+        seconds,
+        startupMs: first - startedAt,
+      }),
+      cpu: drainCpu,
+    };
+    if (settings.latencySeconds <= 0) return { name: variant.name, label: variant.label, drain, latency: NO_LATENCY };
+
+    log(`${variant.label}: ${settings.rate} rec/s for ${settings.latencySeconds} s`);
+    const sentAt = new Map<string, number>();
+    const reader = await OutputReader.start(admin, output, sentAt);
+    const phaseStart = Date.now();
+    const cpuBefore = cpuNow(relay);
+    const transactionsBefore = stats.transactions;
+    await produceAtRate(load, loadSerde, input, settings.rate, settings.latencySeconds, sentAt, settings.claim);
+    const waitUntil = Date.now() + 15_000;
+    while (reader.samples.length < sentAt.size && Date.now() < waitUntil) await sleep(50);
+    const phaseSeconds = (Date.now() - phaseStart) / 1000;
+    const cpu = cpuPerRecord(cpuBefore, cpuNow(relay), Math.max(1, reader.samples.length));
+    const transactions = (await relay.stats()).transactions - transactionsBefore;
+    await reader.stop();
+
+    const kept = reader.samples.filter((s) => s.sentAt >= phaseStart + settings.warmupSeconds * 1000);
+    const seen = kept.map((s) => s.seenMs).sort((a, b) => a - b);
+    const stamped = kept.map((s) => s.stampedMs).sort((a, b) => a - b);
+    return {
+      name: variant.name,
+      label: variant.label,
+      drain,
+      latency: {
+        sent: sentAt.size,
+        seen: reader.samples.length,
+        sampled: kept.length,
+        p50Ms: percentile(seen, 50),
+        p99Ms: percentile(seen, 99),
+        maxMs: seen[seen.length - 1] ?? NaN,
+        stampedP50Ms: percentile(stamped, 50),
+        stampedP99Ms: percentile(stamped, 99),
+        cpu,
+        transactionsPerSecond: transactions / phaseSeconds,
+      },
+    };
+  } finally {
     await relay.stop();
-    return { name: variant.name, label: variant.label, drain, latency: NO_LATENCY };
   }
-
-  log(`${variant.label}: ${settings.rate} rec/s for ${settings.latencySeconds} s`);
-  const sentAt = new Map<string, number>();
-  const reader = new OutputReader(kafka, output, sentAt);
-  scratch.groups.push(reader.groupId);
-  await reader.start(admin);
-  const phaseStart = Date.now();
-  await produceAtRate(load, loadSerde, input, settings.rate, settings.latencySeconds, sentAt, settings.claim);
-  const waitUntil = Date.now() + 15_000;
-  while (reader.samples.length < sentAt.size && Date.now() < waitUntil) await sleep(50);
-  await reader.stop();
-  await relay.stop();
-
-  const kept = reader.samples.filter((s) => s.sentAt >= phaseStart + settings.warmupSeconds * 1000);
-  const seen = kept.map((s) => s.seenMs).sort((a, b) => a - b);
-  const stamped = kept.map((s) => s.stampedMs).sort((a, b) => a - b);
-  return {
-    name: variant.name,
-    label: variant.label,
-    drain,
-    latency: {
-      sent: sentAt.size,
-      seen: reader.samples.length,
-      sampled: kept.length,
-      p50Ms: percentile(seen, 50),
-      p99Ms: percentile(seen, 99),
-      maxMs: seen[seen.length - 1] ?? NaN,
-      stampedP50Ms: percentile(stamped, 50),
-      stampedP99Ms: percentile(stamped, 99),
-    },
-  };
 }

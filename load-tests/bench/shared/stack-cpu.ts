@@ -27,7 +27,8 @@ export function stackCpuSeconds(servers: readonly StackServer[] = ['kafka broker
   return Object.fromEntries(servers.map((label) => [label, processCpuSeconds(pidOf(STACK_SERVERS[label]))]));
 }
 
-function pidOf(component: string): number | undefined {
+/** The pid in the stack's pid file of `component` (kafka, jaeger, triton...), undefined when there is none. */
+export function pidOf(component: string): number | undefined {
   try {
     const [pid] = readFileSync(resolve(STACK_PIDS, `${component}.pid`), 'utf8').trim().split(/\s+/);
     return Number(pid) || undefined;

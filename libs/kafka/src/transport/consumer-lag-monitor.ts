@@ -1,19 +1,19 @@
-import type { Kafka, KafkaAdmin } from '../connection';
 import type { Gauge } from 'prom-client';
-import { fetchConsumerLag } from '../admin/consumer-lag';
+import { GroupLagReader } from '../admin/consumer-lag';
+import type { KafkaConnectionOptions } from '../connection';
 
 /**
  * Polls the brokers for the consumer group's lag on its topics and keeps
  * `kafka_consumer_lag{group,topic,partition}` current. Read from committed offsets rather than
  * from the batches the consumer sees, so a stuck or stopped consumer still shows its lag growing.
- * Two admin requests per interval whatever the traffic; a failed poll keeps the last values.
+ * A few requests per interval whatever the traffic; a failed poll keeps the last values.
  */
 export class ConsumerLagMonitor {
-  private admin: KafkaAdmin | undefined;
+  private reader: Promise<GroupLagReader> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly connection: KafkaConnectionOptions,
     private readonly groupId: string,
     private readonly gauge: Gauge<'group' | 'topic' | 'partition'>,
     private readonly intervalMs: number,
@@ -29,19 +29,20 @@ export class ConsumerLagMonitor {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.admin?.disconnect().catch(() => undefined);
-    this.admin = undefined;
+    const reader = this.reader;
+    this.reader = undefined;
+    await (await reader?.catch(() => undefined))?.close();
   }
 
   private async poll(topics: string[]): Promise<void> {
     if (!this.timer) return; // stopped
     try {
-      if (!this.admin) {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        this.admin = admin;
-      }
-      for (const { topic, partition, lag } of await fetchConsumerLag(this.admin, this.groupId, topics)) {
+      this.reader ??= GroupLagReader.open(this.connection, this.groupId);
+      const reader = await this.reader.catch((error: unknown) => {
+        this.reader = undefined;
+        throw error;
+      });
+      for (const { topic, partition, lag } of await reader.lag(topics)) {
         this.gauge.set({ group: this.groupId, topic, partition: String(partition) }, lag);
       }
     } catch {

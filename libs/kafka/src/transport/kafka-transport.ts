@@ -3,7 +3,7 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { AvroSerde } from '@claims-mesh/contracts';
 import type { Message } from '@confluentinc/kafka-javascript';
 import { Registry } from 'prom-client';
-import { createKafka, KafkaConnectionOptions } from '../connection';
+import { KafkaConnectionOptions } from '../connection';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF, RetryControl } from './backoff';
 import { BatchOutputs } from './batch-outputs';
 import { BatchWatch, StalledBatch } from './batch-watch';
@@ -71,8 +71,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     super();
     this.metrics = new TransportMetrics(options.metrics);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    const admin = createKafka({ ...options.connection, clientId: `${options.connection.clientId}-lag` });
-    this.lagMonitor = new ConsumerLagMonitor(admin, options.groupId, this.metrics.lag, options.lagPollIntervalMs ?? 10_000);
+    this.lagMonitor = new ConsumerLagMonitor(options.connection, options.groupId, this.metrics.lag, options.lagPollIntervalMs ?? 10_000);
     ensureW3CPropagation();
   }
 

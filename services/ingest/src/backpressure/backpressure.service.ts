@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { fetchConsumerLag, Kafka, KafkaAdmin, KafkaPublisher } from '@claims-mesh/kafka';
-import { KAFKA_CLIENT } from '@claims-mesh/platform';
+import { GroupLagReader, KafkaConnectionOptions, KafkaPublisher } from '@claims-mesh/kafka';
+import { KAFKA_CONNECTION } from '@claims-mesh/platform';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { IngestConfig } from '../config';
 
@@ -20,14 +20,14 @@ export interface ShedVerdict {
 @Injectable()
 export class BackpressureService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BackpressureService.name);
-  private admin: KafkaAdmin | undefined;
+  private lagReader: GroupLagReader | undefined;
   private timer: NodeJS.Timeout | undefined;
   private downstreamLag = 0;
   private readonly lagGauge: Gauge;
   private readonly shed: Counter<'reason'>;
 
   constructor(
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_CONNECTION) private readonly connection: KafkaConnectionOptions,
     private readonly publisher: KafkaPublisher,
     private readonly config: IngestConfig,
     registry: Registry,
@@ -52,7 +52,7 @@ export class BackpressureService implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.admin?.disconnect().catch(() => undefined);
+    await this.lagReader?.close();
   }
 
   /** Why the next request must be refused, or undefined when there is room. */
@@ -71,12 +71,8 @@ export class BackpressureService implements OnApplicationBootstrap, OnApplicatio
   /** The downstream group's lag summed over the watched topic's partitions. */
   private async pollLag(): Promise<void> {
     try {
-      if (!this.admin) {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        this.admin = admin;
-      }
-      const lags = await fetchConsumerLag(this.admin, this.config.DOWNSTREAM_GROUP, [WATCHED_TOPIC]);
+      this.lagReader ??= await GroupLagReader.open(this.connection, this.config.DOWNSTREAM_GROUP);
+      const lags = await this.lagReader.lag([WATCHED_TOPIC]);
       this.downstreamLag = lags.reduce((sum, p) => sum + p.lag, 0);
       this.lagGauge.set(this.downstreamLag);
     } catch (error) {
