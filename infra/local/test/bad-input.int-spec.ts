@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, dlqTopicOf } from '@claims-mesh/contracts';
-import { DLQ_HEADERS } from '@claims-mesh/kafka';
+import { DLQ_HEADERS, Kafka, KafkaProducer, PRODUCER_DEFAULTS } from '@claims-mesh/kafka';
 import {
   BadHttpRequest,
   badHttpRequests,
@@ -17,7 +17,6 @@ import {
   TopicTail,
   waitFor,
 } from '@claims-mesh/testing';
-import { Kafka, Producer } from 'kafkajs';
 
 // Ten thousand malformed requests to ingest and hundreds of malformed records on every consumed
 // topic, with good claims interleaved, through the whole mesh as real processes: every bad input
@@ -84,7 +83,7 @@ describe('bad input never harms the mesh (all six services, real stack)', () => 
   const serde = AvroSerde.forRegistry(stack.registryUrl);
   let mesh: Mesh;
   let kafka: Kafka;
-  let producer: Producer;
+  let producer: KafkaProducer;
   let tail: TopicTail;
   let http: RawHttpClient;
   /** Good claims sent during the run, by id, with the personal data they carried. */
@@ -95,7 +94,8 @@ describe('bad input never harms the mesh (all six services, real stack)', () => 
 
   beforeAll(async () => {
     kafka = testKafka();
-    producer = kafka.producer({ allowAutoTopicCreation: false });
+    // As the mesh's producers, and never creating a topic a record names.
+    producer = kafka.producer({ ...PRODUCER_DEFAULTS, 'allow.auto.create.topics': false });
     const dlqs = Object.keys(CONSUMERS).map(dlqTopicOf);
     [tail, mesh] = await Promise.all([TopicTail.start(kafka, [DECIDED, ...dlqs]), Mesh.start(14100), producer.connect()]);
     http = new RawHttpClient(mesh.service('ingest').url('/'), 16);
@@ -160,8 +160,8 @@ describe('bad input never harms the mesh (all six services, real stack)', () => 
     // Bad and good records in the same partitions, the good ones after bad ones: a bad record must not hold them up.
     const byTopic = new Map<string, { key: string; value: Buffer | null }[]>();
     for (const record of bad) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), { key: record.key, value: record.value }]);
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    await producer.sendBatch({ acks: -1, topicMessages: [goodJson, goodAvro] });
+    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await producer.sendBatch({ topicMessages: [goodJson, goodAvro] });
     console.warn(`bad-input Kafka: ${bad.length} malformed records on ${byTopic.size} topics + 40 good claims`);
 
     const missing = () =>

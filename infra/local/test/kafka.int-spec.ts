@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Admin, EachMessagePayload, Kafka } from 'kafkajs';
-import { createKafka } from '@claims-mesh/kafka';
-import { stack, waitFor } from '@claims-mesh/testing';
+import { createKafka, ensureTopics, Kafka, KafkaAdmin, KafkaMessage } from '@claims-mesh/kafka';
+import { stack, testProducer, waitFor } from '@claims-mesh/testing';
 
 describe('Kafka broker of the local stack', () => {
   let kafka: Kafka;
-  let admin: Admin;
+  let admin: KafkaAdmin;
   const topic = `it.stack.${randomUUID()}`;
 
   beforeAll(async () => {
     kafka = createKafka({ clientId: 'it-stack', brokers: stack.kafkaBrokers });
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    await ensureTopics(admin, [{ name: topic, partitions: 3, replicationFactor: 1, configs: {} }]);
   });
 
   afterAll(async () => {
@@ -21,22 +20,21 @@ describe('Kafka broker of the local stack', () => {
   });
 
   it('delivers a produced record to a consumer with its key, value and headers intact', async () => {
-    const producer = kafka.producer({ idempotent: true });
+    const producer = testProducer(kafka);
     await producer.connect();
     await producer.send({
       topic,
-      acks: -1,
       messages: [{ key: 'claim-42', value: Buffer.from([0, 1, 2, 255]), headers: { traceparent: 'tp-1', 'x-n': 'é' } }],
     });
     await producer.disconnect();
 
-    const consumer = kafka.consumer({ groupId: `it-stack-${randomUUID()}` });
-    const received: EachMessagePayload[] = [];
+    const consumer = kafka.consumer({ kafkaJS: { groupId: `it-stack-${randomUUID()}`, fromBeginning: true } });
+    const received: KafkaMessage[] = [];
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async (payload) => void received.push(payload) });
+    await consumer.subscribe({ topics: [topic] });
+    await consumer.run({ eachMessage: async ({ message }) => void received.push(message) });
     try {
-      const { message } = await waitFor('the record', async () => received[0]);
+      const message = await waitFor('the record', async () => received[0]);
       expect(message.key?.toString()).toBe('claim-42');
       expect([...(message.value ?? [])]).toEqual([0, 1, 2, 255]);
       expect(message.headers?.traceparent?.toString()).toBe('tp-1');

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimDecided, ClaimSubmitted } from '@claims-mesh/contracts';
-import { CHROMIUM, CHROMIUM_ARGS, Mesh, sampleClaim, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
+import type { Kafka } from '@claims-mesh/kafka';
+import { CHROMIUM, CHROMIUM_ARGS, Mesh, sampleClaim, stack, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, Partitioners } from 'kafkajs';
 import { chromium, Page } from 'playwright-core';
 
 // The whole mesh as real processes against the real stack (Kafka, registry, Redis, Triton,
@@ -128,11 +128,11 @@ describe('the mesh end to end (all six services, real stack)', () => {
 
   it('makes one decision and one lineage of a claim that arrives twice', async () => {
     const claim: ClaimSubmitted = sampleClaim({ customerId: `cust-${randomUUID().slice(0, 8)}` });
-    const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = testProducer(kafka);
     await producer.connect();
     const value = await serde.encode('claims.submitted.v1', claim);
     // An upstream system that retried: the very same event twice on the topic.
-    await producer.send({ topic: 'claims.submitted.v1', acks: -1, messages: [{ key: claim.claimId, value }, { key: claim.claimId, value }] });
+    await producer.send({ topic: 'claims.submitted.v1', messages: [{ key: claim.claimId, value }, { key: claim.claimId, value }] });
     await producer.disconnect();
 
     const lineage = await completeLineage(claim.claimId);

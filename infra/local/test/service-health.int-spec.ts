@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde } from '@claims-mesh/contracts';
-import { DEAD_PORT, sampleClaim, ServiceProcess, stack, startGroupAtEnd, testKafka, waitFor } from '@claims-mesh/testing';
+import { DEAD_PORT, sampleClaim, ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, waitFor } from '@claims-mesh/testing';
 
 // Each service with the port it is tested on (away from DESIGN.md's ports, so a running
 // `make demo` does not interfere) and the dependencies its readiness reports.
@@ -73,7 +73,7 @@ describe('a consumer that stops making progress', () => {
       REDIS_URL: `redis://127.0.0.1:${DEAD_PORT}`,
       CONSUMER_STALL_SECONDS: '2',
     });
-    const producer = testKafka('it-stall').producer();
+    const producer = testProducer(testKafka('it-stall'));
     try {
       await service.listening();
       expect((await getJson(service.url('/health/ready'))).body.details).toHaveProperty('consumer.status', 'up');
@@ -81,7 +81,7 @@ describe('a consumer that stops making progress', () => {
       await producer.connect();
       const claim = sampleClaim();
       const value = await AvroSerde.forRegistry(stack.registryUrl).encode('claims.submitted.v1', claim);
-      const [written] = await producer.send({ topic: 'claims.submitted.v1', acks: -1, messages: [{ key: claim.claimId, value }] });
+      const [written] = await producer.send({ topic: 'claims.submitted.v1', messages: [{ key: claim.claimId, value }] });
 
       const ready = await waitFor('readiness to report the stalled consumer', async () => {
         const answer = await getJson(service.url('/health/ready'));

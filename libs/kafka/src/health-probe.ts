@@ -11,24 +11,35 @@ import { connectProducer, disconnect, NativeProducer } from './transport/native-
  */
 export class KafkaHealthProbe {
   private client: Promise<NativeProducer> | undefined;
+  private isConnected = false;
 
   constructor(
     private readonly connection: KafkaConnectionOptions,
     private readonly timeoutMs = 2000,
   ) {}
 
-  /** Resolves with the number of brokers in the cluster, rejects when it is unreachable. */
+  /** Resolves with the number of brokers in the cluster, rejects when it is unreachable (within the timeout). */
   async brokerCount(): Promise<number> {
+    const client = this.connected();
     try {
-      const client = await this.connected();
-      const metadata = await new Promise<Metadata>((resolve, reject) =>
-        client.getMetadata({ allTopics: false, timeout: this.timeoutMs }, (error: LibrdKafkaError, data: Metadata) =>
-          error ? reject(new Error(`kafka metadata: ${error.message}`)) : resolve(data),
+      const metadata = await withTimeout(
+        client.then(
+          (connected) =>
+            new Promise<Metadata>((resolve, reject) =>
+              connected.getMetadata({ allTopics: false, timeout: this.timeoutMs }, (error: LibrdKafkaError, data: Metadata) =>
+                error ? reject(new Error(`kafka metadata: ${error.message}`)) : resolve(data),
+              ),
+            ),
         ),
+        this.timeoutMs,
       );
       return metadata.brokers.length;
     } catch (error) {
-      if (!(await this.client?.then(() => true).catch(() => false))) this.client = undefined;
+      // A client that never connected is dropped (and closed if it connects late); a connected one re-dials by itself.
+      if (this.client === client && !this.isConnected) {
+        this.client = undefined;
+        void client.then(disconnect).catch(() => undefined);
+      }
       throw error;
     }
   }
@@ -36,15 +47,24 @@ export class KafkaHealthProbe {
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    const connected = await client?.catch(() => undefined);
-    if (connected) await disconnect(connected).catch(() => undefined);
+    // Bounded: a connect that never completes must not hold up the service's shutdown.
+    if (client) await withTimeout(client.then(disconnect), this.timeoutMs).catch(() => undefined);
   }
 
   private connected(): Promise<NativeProducer> {
-    this.client ??= connectProducer(
-      { ...librdkafkaConfig({ ...this.connection, clientId: `${this.connection.clientId}-probe` }) },
-      this.timeoutMs,
-    );
+    if (!this.client) {
+      this.isConnected = false;
+      this.client = connectProducer(librdkafkaConfig({ ...this.connection, clientId: `${this.connection.clientId}-probe` }), this.timeoutMs);
+      this.client.then(() => (this.isConnected = true)).catch(() => undefined);
+    }
     return this.client;
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`kafka did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -35,6 +35,8 @@ export async function bootstrapService(
     connection: app.get(KAFKA_CONNECTION),
     serde: app.get(AvroSerde),
     commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+    fetchWaitMs: config.KAFKA_FETCH_WAIT_MS,
+    fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
     instanceId: config.KAFKA_INSTANCE_ID,
     groupId: config.KAFKA_GROUP_ID ?? spec.name,
     service: spec.name,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceProcess, startGroupAtEnd, testKafka, waitFor } from '@claims-mesh/testing';
-import { Partitioners, Producer } from 'kafkajs';
+import type { KafkaProducer } from '@claims-mesh/kafka';
+import { ServiceProcess, startGroupAtEnd, testKafka, testProducer, waitFor } from '@claims-mesh/testing';
 
 const INGEST_KEY = 'dev-ingest-key';
 const INBOUND = 'claims.inbound.json.v1';
@@ -39,7 +39,7 @@ const piiValuesOf = (claim: Record<string, unknown>) => PII_FIELDS.map((f) => St
 
 describe('service logs and metrics (ingest as a real process)', () => {
   let ingest: ServiceProcess;
-  let producer: Producer;
+  let producer: KafkaProducer;
   let groupId: string;
 
   beforeAll(async () => {
@@ -47,7 +47,7 @@ describe('service logs and metrics (ingest as a real process)', () => {
     groupId = `ingest-logs-it-${randomUUID()}`;
     await startGroupAtEnd(groupId, [INBOUND]);
     ingest = ServiceProcess.start('ingest', 13801, { KAFKA_GROUP_ID: groupId });
-    producer = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    producer = testProducer(testKafka());
     await Promise.all([ingest.listening(90_000), producer.connect()]);
   }, 120_000);
 

@@ -21,8 +21,9 @@ let sdk: NodeSDK | undefined;
  * stack's Jaeger by default), with OTEL_EXPORTER_OTLP_HEADERS and OTEL_EXPORTER_OTLP_TIMEOUT
  * (ms) if set. OTEL_SDK_DISABLED=true turns it off.
  *
- * Kafka spans come from the mesh's own transport (libs/kafka), which follows the messaging
- * conventions and links batch work; the generic kafkajs instrumentation would double them.
+ * Kafka spans come from the mesh's own transport (libs/kafka, on @confluentinc/kafka-javascript),
+ * which follows the messaging conventions and links batch work. The generic kafkajs
+ * instrumentation stays off: the mesh has no kafkajs client for it to patch.
  */
 export function startTelemetry({
   serviceName,

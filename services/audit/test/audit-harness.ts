@@ -8,7 +8,7 @@ import {
   ReviewCompleted,
   Topic,
 } from '@claims-mesh/contracts';
-import { deadLetterOf } from '@claims-mesh/kafka';
+import { deadLetterOf, KafkaProducer } from '@claims-mesh/kafka';
 import {
   sampleClaim,
   sampleDecided,
@@ -19,10 +19,10 @@ import {
   startGroupAtEnd,
   stack,
   testKafka,
+  testProducer,
   waitFor,
 } from '@claims-mesh/testing';
 import Redis from 'ioredis';
-import { IHeaders, Producer } from 'kafkajs';
 import { DEAD_LETTER_TOPICS, STAGE_TOPICS } from '../src/consumer/audited-topics';
 import type { LineageView } from '../src/lineage/lineage-view';
 import type { StageEntry } from '../src/lineage/stages';
@@ -232,10 +232,10 @@ export function decidedClaim(
 export class MeshProducer {
   readonly serde = AvroSerde.forRegistry(stack.registryUrl);
 
-  private constructor(private readonly producer: Producer) {}
+  private constructor(private readonly producer: KafkaProducer) {}
 
   static async connect(): Promise<MeshProducer> {
-    const producer = testKafka('it-audit').producer({ idempotent: true });
+    const producer = testProducer(testKafka('it-audit'));
     await producer.connect();
     return new MeshProducer(producer);
   }
@@ -246,7 +246,6 @@ export class MeshProducer {
       const bytes = await this.serde.encode(topic, value);
       await this.producer.send({
         topic,
-        acks: -1,
         messages: [{ key: value.claimId, value: bytes, partition }],
       });
     }
@@ -271,16 +270,14 @@ export class MeshProducer {
         message: {
           key: claimId === null ? null : Buffer.from(claimId),
           value,
-          headers: {} as IHeaders,
+          headers: {},
           offset: sourceOffset,
-          timestamp: String(Date.now()),
-          attributes: 0,
         },
       },
       error,
       service,
     );
-    await this.producer.send({ topic: letter.topic, acks: -1, messages: [letter.message] });
+    await this.producer.send({ topic: letter.topic, messages: [letter.message] });
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import {
   ReviewCompleted,
   Topic,
 } from '@claims-mesh/contracts';
+import type { Kafka, KafkaProducer } from '@claims-mesh/kafka';
 import {
   sampleClaim,
   sampleEnriched,
@@ -19,10 +20,13 @@ import {
   stack,
   startGroupAtEnd,
   testKafka,
+  testProducer,
   TopicTail,
   waitFor,
 } from '@claims-mesh/testing';
-import { Kafka, Producer, RecordMetadata } from 'kafkajs';
+
+/** Where the broker put a produced record (partition, offset), as the producer reports it. */
+type RecordMetadata = Awaited<ReturnType<KafkaProducer['send']>>[number];
 
 export const SCORED: Topic = 'claims.scored.v1';
 export const DECIDED: Topic = 'claims.decided.v1';
@@ -109,13 +113,13 @@ export class DecisionPipe {
 
   private constructor(
     private readonly serde: AvroSerde,
-    private readonly producer: Producer,
+    private readonly producer: KafkaProducer,
     private readonly reader: TopicTail,
   ) {}
 
   static async open(): Promise<DecisionPipe> {
     const kafka: Kafka = testKafka('it-decision');
-    const producer = kafka.producer({ idempotent: true });
+    const producer = testProducer(kafka);
     await producer.connect();
     const reader = await TopicTail.start(kafka, [DECIDED]);
     return new DecisionPipe(AvroSerde.forRegistry(stack.registryUrl), producer, reader);
@@ -185,7 +189,7 @@ export class DecisionPipe {
         partition,
       })),
     );
-    return this.producer.send({ topic, acks: -1, messages });
+    return this.producer.send({ topic, messages });
   }
 
   private async decodeNew(): Promise<void> {

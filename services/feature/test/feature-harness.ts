@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimEnriched, ClaimSubmitted, Topic, WireFormatError } from '@claims-mesh/contracts';
-import { ServiceProcess, stack, startGroupAtEnd, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
-import { Kafka, Producer } from 'kafkajs';
+import type { Kafka, KafkaProducer } from '@claims-mesh/kafka';
+import { ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 
 export const SUBMITTED: Topic = 'claims.submitted.v1';
 export const ENRICHED: Topic = 'claims.enriched.v1';
@@ -37,13 +37,13 @@ export class ClaimsPipe {
 
   private constructor(
     private readonly serde: AvroSerde,
-    private readonly producer: Producer,
+    private readonly producer: KafkaProducer,
     private readonly reader: TopicTail,
   ) {}
 
   static async open(): Promise<ClaimsPipe> {
     const kafka: Kafka = testKafka('it-feature');
-    const producer = kafka.producer({ idempotent: true });
+    const producer = testProducer(kafka);
     await producer.connect();
     // From the topic's end: benchmarks leave millions of earlier records on the shared topic.
     const reader = await TopicTail.start(kafka, [ENRICHED]);
@@ -62,7 +62,7 @@ export class ClaimsPipe {
         partition,
       })),
     );
-    await this.producer.send({ topic: SUBMITTED, acks: -1, messages });
+    await this.producer.send({ topic: SUBMITTED, messages });
   }
 
   /** The enriched records of each claim, in publishing order, once every claim has `copies` of them. */

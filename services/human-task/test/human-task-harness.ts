@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimDecided, ReviewCompleted, Topic } from '@claims-mesh/contracts';
-import { sampleClaim, sampleDecided, sampleScored, sampleEnriched, ServiceProcess, stack, startGroupAtEnd, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
+import type { KafkaProducer } from '@claims-mesh/kafka';
+import { sampleClaim, sampleDecided, sampleScored, sampleEnriched, ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 import Redis from 'ioredis';
-import { Producer } from 'kafkajs';
 
 export const DECIDED: Topic = 'claims.decided.v1';
 export const COMPLETED: Topic = 'reviews.completed.v1';
@@ -40,7 +40,7 @@ export function reviewDecision(
 export class HumanTaskUnderTest {
   private constructor(
     readonly service: ServiceProcess,
-    private readonly producer: Producer,
+    private readonly producer: KafkaProducer,
     private readonly serde: AvroSerde,
     readonly redisPrefix: string,
   ) {}
@@ -51,7 +51,7 @@ export class HumanTaskUnderTest {
     await startGroupAtEnd(groupId, [DECIDED]);
     const redisPrefix = `it-human-task-${randomUUID().slice(0, 8)}`;
     const service = ServiceProcess.start('human-task', port, { KAFKA_GROUP_ID: groupId, REDIS_KEY_PREFIX: redisPrefix, ...env });
-    const producer = kafka.producer({ idempotent: true });
+    const producer = testProducer(kafka);
     await Promise.all([service.listening(), producer.connect()]);
     return new HumanTaskUnderTest(service, producer, AvroSerde.forRegistry(stack.registryUrl), redisPrefix);
   }
@@ -67,7 +67,7 @@ export class HumanTaskUnderTest {
 
   async publishWithHeaders(headers: Record<string, string>, ...decisions: ClaimDecided[]): Promise<void> {
     const messages = await Promise.all(decisions.map(async (d) => ({ key: d.claimId, value: await this.serde.encode(DECIDED, d), headers })));
-    await this.producer.send({ topic: DECIDED, acks: -1, messages });
+    await this.producer.send({ topic: DECIDED, messages });
   }
 
   async api<T = Record<string, unknown>>(path: string, options: { key?: string | null; method?: string; body?: unknown } = {}): Promise<Answer<T>> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimEnriched, ClaimScored, Topic, WireFormatError } from '@claims-mesh/contracts';
+import type { KafkaProducer } from '@claims-mesh/kafka';
 import {
   sampleClaim,
   sampleEnriched,
@@ -8,10 +9,10 @@ import {
   stack,
   startGroupAtEnd,
   testKafka,
+  testProducer,
   TopicTail,
   waitFor,
 } from '@claims-mesh/testing';
-import { Producer } from 'kafkajs';
 
 export const ENRICHED: Topic = 'claims.enriched.v1';
 export const SCORED: Topic = 'claims.scored.v1';
@@ -67,13 +68,13 @@ export class GatewayPipe {
 
   private constructor(
     private readonly serde: AvroSerde,
-    private readonly producer: Producer,
+    private readonly producer: KafkaProducer,
     private readonly tail: TopicTail,
   ) {}
 
   static async open(): Promise<GatewayPipe> {
     const kafka = testKafka('it-gateway');
-    const producer = kafka.producer({ idempotent: true });
+    const producer = testProducer(kafka);
     await producer.connect();
     const tail = await TopicTail.start(kafka, [SCORED, SHADOW]);
     return new GatewayPipe(AvroSerde.forRegistry(stack.registryUrl), producer, tail);
@@ -83,7 +84,7 @@ export class GatewayPipe {
     const messages = await Promise.all(
       claims.map(async (claim) => ({ key: claim.claimId, value: await this.serde.encode(ENRICHED, claim) })),
     );
-    await this.producer.send({ topic: ENRICHED, acks: -1, messages });
+    await this.producer.send({ topic: ENRICHED, messages });
   }
 
   /** Every record of `topic` for the claims, once each claim has at least one. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimSubmitted } from '@claims-mesh/contracts';
+import type { Kafka } from '@claims-mesh/kafka';
 import { ServiceProcess, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
-import { Kafka } from 'kafkajs';
 
 const INGEST_KEY = 'dev-ingest-key';
 const SUBMITTED = 'claims.submitted.v1';

@@ -32,6 +32,13 @@ export interface KafkaTransportOptions {
   transactional?: boolean;
   /** How often consumed work is committed (KAFKA_COMMIT_INTERVAL_MS); 100 ms as Kafka Streams under exactly-once. */
   commitIntervalMs?: number;
+  /**
+   * How long the broker may hold a fetch to gather `fetchMinBytes` (fetch.wait.max.ms): under
+   * load fetches fill at once and batches grow; a lone record waits at most this long per hop.
+   */
+  fetchWaitMs?: number;
+  /** Bytes a fetch waits for (fetch.min.bytes); fewer fetch requests per record as the load grows. */
+  fetchMinBytes?: number;
   /** Most records one poll hands to the handlers, across partitions. */
   maxPollRecords?: number;
   /** Records held uncommitted before consumption pauses until a commit. */
@@ -146,6 +153,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       groupId: options.groupId,
       transactionalId: options.transactional ? `${options.groupId}.${instanceId}` : undefined,
       commitIntervalMs: options.commitIntervalMs ?? 100,
+      fetchWaitMs: options.fetchWaitMs ?? 25,
+      fetchMinBytes: options.fetchMinBytes ?? 65_536,
       maxPollRecords: Math.min(options.maxPollRecords ?? 2000, options.maxInFlightRecords ?? 10_000),
       maxUncommittedRecords: options.maxInFlightRecords ?? 10_000,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,

@@ -34,6 +34,20 @@ export class ServiceConfig {
   @Max(60_000)
   KAFKA_COMMIT_INTERVAL_MS = 100;
 
+  /** Longest a consumer's fetch waits at the broker for KAFKA_FETCH_MIN_BYTES: what a lone record may wait per hop. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(500)
+  KAFKA_FETCH_WAIT_MS = 25;
+
+  /** Bytes a consumer's fetch waits for: under load, fewer and larger fetches. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(16_777_216)
+  KAFKA_FETCH_MIN_BYTES = 65_536;
+
   /**
    * This instance among its group's replicas; names its transactional producer, so a restarted
    * instance fences its predecessor at once. The host name (the pod's name) unless set.
