@@ -77,6 +77,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         log(`fault ${fault}: recovered in ${since(at)} s${note ? ` (${note})` : ''}`);
       }
     })();
+    // A fault that fails is thrown by the `await faultsDone` below, into the finally that keeps the
+    // services' logs; unobserved until then, its rejection would end the process without them.
+    faultsDone.catch(() => undefined);
     const sent = await sendClaims({
       claims: options.claims,
       // By port, not by process: while ingest is being killed and restarted there is no process
