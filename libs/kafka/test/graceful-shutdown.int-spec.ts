@@ -56,7 +56,7 @@ describe('Transactional transport across SIGTERM and restart (real processes)', 
     await producer.send({ topic: input, messages });
     await producer.disconnect();
 
-    const env = { IN: input, OUT: output, GROUP: `it-relay-${randomUUID()}`, DELAY_MS: '5' };
+    const env = { IN: input, OUT: output, GROUP: `it-relay-${randomUUID()}`, DELAY_MS: '10', MAX_POLL_RECORDS: '60' };
     const reader = await TopicReader.start(kafka, output); // read_committed
     try {
       const first = startWorker(env);
