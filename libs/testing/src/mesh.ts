@@ -20,28 +20,33 @@ const INPUTS: Record<string, string[]> = {
 export const MESH_SERVICES = Object.keys(INPUTS);
 
 /**
- * Commits the current end of every partition of the topics for the group, so its next
- * member starts there: the group's offsets are written without joining it (a standalone
- * commit), which takes one request instead of a group join.
+ * Commits offsets for a group without joining it (a standalone commit, which the broker takes
+ * only while the group has no member): where its next member starts reading.
  */
-export async function startGroupAtEnd(groupId: string, topics: string[]): Promise<void> {
-  const kafka = testKafka('it-group-offsets');
-  const admin = kafka.admin();
-  await admin.connect();
+export async function commitGroupOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number | string }[]): Promise<void> {
   const consumer = await connectConsumer({
     ...librdkafkaConfig({ clientId: 'it-group-offsets', brokers: stack.kafkaBrokers }),
     'group.id': groupId,
     'enable.auto.commit': false,
   });
   try {
-    const ends = await Promise.all(
-      topics.map(async (topic) =>
-        (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ topic, partition, offset: Number(high) })),
-      ),
-    );
-    consumer.commitSync(ends.flat());
+    consumer.commitSync(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: Number(offset) })));
   } finally {
-    await Promise.all([disconnect(consumer), admin.disconnect()]);
+    await disconnect(consumer);
+  }
+}
+
+/** Commits the current end of every partition of the topics for the group, so its next member starts there. */
+export async function startGroupAtEnd(groupId: string, topics: string[]): Promise<void> {
+  const admin = testKafka('it-group-offsets').admin();
+  await admin.connect();
+  try {
+    const ends = await Promise.all(
+      topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ topic, partition, offset: high }))),
+    );
+    await commitGroupOffsets(groupId, ends.flat());
+  } finally {
+    await admin.disconnect();
   }
 }
 

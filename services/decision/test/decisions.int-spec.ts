@@ -1,6 +1,6 @@
 import { Action, ClaimScored, deterministicUuid, dlqTopicOf } from '@claims-mesh/contracts';
-import { connectConsumer, disconnect, DLQ_HEADERS, librdkafkaConfig } from '@claims-mesh/kafka';
-import { ServiceProcess, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
+import { DLQ_HEADERS } from '@claims-mesh/kafka';
+import { commitGroupOffsets, ServiceProcess, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 import {
   DecisionPipe,
   freshGroupAtTopicEnds,
@@ -155,16 +155,7 @@ describe('decision service: redelivery of the same record (real Kafka, registry 
 
       // As after a crash before the commit: the group's position goes back to the record
       // (a standalone commit of the empty group's offset, without joining it).
-      const rewind = await connectConsumer({
-        ...librdkafkaConfig({ clientId: 'it-decision-admin', brokers: stack.kafkaBrokers }),
-        'group.id': groupId,
-        'enable.auto.commit': false,
-      });
-      try {
-        rewind.commitSync([{ topic: SCORED, partition, offset: Number(baseOffset) }]);
-      } finally {
-        await disconnect(rewind);
-      }
+      await commitGroupOffsets(groupId, [{ topic: SCORED, partition, offset: baseOffset }]);
       service = await startDecisionService(PORT + 1, {}, groupId);
 
       const [[again, replayed]] = await pipe.awaitDecisions([claim.claimId], 2);

@@ -1,27 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimSubmitted } from '@claims-mesh/contracts';
-import { connectConsumer, disconnect, DLQ_HEADERS, Kafka, KafkaAdmin, librdkafkaConfig } from '@claims-mesh/kafka';
-import { ServiceProcess, stack, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
+import { DLQ_HEADERS, Kafka, KafkaAdmin } from '@claims-mesh/kafka';
+import { commitGroupOffsets, ServiceProcess, stack, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 
 const SUBMITTED = 'claims.submitted.v1';
 const INBOUND = 'claims.inbound.json.v1';
 
-/**
- * Commits `offsets` of the topic's partitions for the group without joining it (a standalone
- * commit, which the broker takes only while the group has no member).
- */
-async function setGroupOffsets(groupId: string, topic: string, offsets: { partition: number; offset: string }[]): Promise<void> {
-  const consumer = await connectConsumer({
-    ...librdkafkaConfig({ clientId: 'it-group-offsets', brokers: stack.kafkaBrokers }),
-    'group.id': groupId,
-    'enable.auto.commit': false,
-  });
-  try {
-    consumer.commitSync(offsets.map(({ partition, offset }) => ({ topic, partition, offset: Number(offset) })));
-  } finally {
-    await disconnect(consumer);
-  }
-}
 
 describe('ingest Kafka paths and backpressure (real Kafka, registry, Redis)', () => {
   let kafka: Kafka;
@@ -96,7 +80,7 @@ describe('ingest Kafka paths and backpressure (real Kafka, registry, Redis)', ()
     const group = `it-lagging-${randomUUID()}`;
     // The watched group has committed offset 0 everywhere: every record of the topic is lag.
     const ends = await admin.fetchTopicOffsets(SUBMITTED);
-    await setGroupOffsets(group, SUBMITTED, ends.map((e) => ({ partition: e.partition, offset: e.low })));
+    await commitGroupOffsets(group, ends.map((e) => ({ topic: SUBMITTED, partition: e.partition, offset: e.low })));
     const ingest = ServiceProcess.start('ingest', 13112, {
       DOWNSTREAM_GROUP: group,
       MAX_DOWNSTREAM_LAG: '1',
@@ -126,7 +110,7 @@ describe('ingest Kafka paths and backpressure (real Kafka, registry, Redis)', ()
       expect(await shed.json()).toEqual(expect.objectContaining({ error: 'too_many_requests', reason: 'downstream_lag' }));
 
       const caughtUp = await admin.fetchTopicOffsets(SUBMITTED);
-      await setGroupOffsets(group, SUBMITTED, caughtUp.map((e) => ({ partition: e.partition, offset: e.high })));
+      await commitGroupOffsets(group, caughtUp.map((e) => ({ topic: SUBMITTED, partition: e.partition, offset: e.high })));
       await waitFor('202 again', async () => ((await send()).status === 202 ? true : undefined), 10_000, 200);
     } finally {
       await ingest.stop();
