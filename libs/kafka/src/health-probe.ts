@@ -1,5 +1,6 @@
 import type { LibrdKafkaError, Metadata } from '@confluentinc/kafka-javascript';
 import { KafkaConnectionOptions, librdkafkaConfig } from './connection';
+import { withTimeout } from './with-timeout';
 import { connectProducer, disconnect, NativeProducer } from './transport/native-clients';
 
 /**
@@ -32,6 +33,7 @@ export class KafkaHealthProbe {
             ),
         ),
         this.timeoutMs,
+        'kafka metadata',
       );
       return metadata.brokers.length;
     } catch (error) {
@@ -48,7 +50,7 @@ export class KafkaHealthProbe {
     const client = this.client;
     this.client = undefined;
     // Bounded: a connect that never completes must not hold up the service's shutdown.
-    if (client) await withTimeout(client.then(disconnect), this.timeoutMs).catch(() => undefined);
+    if (client) await withTimeout(client.then(disconnect), this.timeoutMs, 'kafka probe disconnect').catch(() => undefined);
   }
 
   private connected(): Promise<NativeProducer> {
@@ -59,12 +61,4 @@ export class KafkaHealthProbe {
     }
     return this.client;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`kafka did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -4,6 +4,7 @@ import { AvroSerde } from '@claims-mesh/contracts';
 import type { Message } from '@confluentinc/kafka-javascript';
 import { Registry } from 'prom-client';
 import { KafkaConnectionOptions } from '../connection';
+import { withTimeout } from '../with-timeout';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF, RetryControl } from './backoff';
 import { BatchOutputs } from './batch-outputs';
 import { BatchWatch, StalledBatch } from './batch-watch';
@@ -97,7 +98,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     this.markStarted();
     await this.lagMonitor.stop();
     const closed = (this.session?.close() ?? Promise.resolve()).then(() => this.running);
-    await withTimeout(closed, this.options.shutdownTimeoutMs ?? 10_000).catch((error: Error) =>
+    await withTimeout(closed, this.options.shutdownTimeoutMs ?? 10_000, 'closing the consumer').catch((error: Error) =>
       this.logger.warn?.(`kafka transport shutdown: ${error.message}`),
     );
   }
@@ -183,7 +184,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       headers: headersOf(message.headers),
     };
     const letter = deadLetterOf({ topic: message.topic, partition: message.partition, message: source }, error, this.options.service);
-    outputs.addDeadLetter(letter.message);
+    outputs.add(letter.message);
     this.metrics.deadLetters.inc({ topic: message.topic, error_class: error.name || 'Error' });
     // The reason stays in the dead letter's headers: a message about a bad value can quote it (a parse
     // error quotes the raw input), and a log line must never carry a claim's personal data.
@@ -201,14 +202,4 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       },
     };
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
