@@ -9,4 +9,4 @@ export * from './service-name';
 export * from './auth/api-key.guard';
 export * from './auth/api-keys';
 export * from './http/request-validation';
-export { KAFKA_CLIENT, KAFKA_CONNECTION } from './kafka/kafka-connection.module';
+export { KAFKA_CONNECTION } from './kafka/kafka-connection.module';

@@ -3,14 +3,8 @@ import type { OutgoingMessage } from './records';
 /** What handling one poll's records produced: encoded outputs and dead letters, in the order made. */
 export class BatchOutputs {
   readonly messages: OutgoingMessage[] = [];
-  deadLetters = 0;
 
   add(message: OutgoingMessage): void {
     this.messages.push(message);
-  }
-
-  addDeadLetter(message: OutgoingMessage): void {
-    this.messages.push(message);
-    this.deadLetters++;
   }
 }

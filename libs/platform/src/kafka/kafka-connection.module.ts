@@ -1,13 +1,11 @@
 import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AvroSerde } from '@claims-mesh/contracts';
-import { createKafka, KafkaConnectionOptions, KafkaHealthProbe, KafkaPublisher } from '@claims-mesh/kafka';
+import { KafkaConnectionOptions, KafkaHealthProbe, KafkaPublisher } from '@claims-mesh/kafka';
 import { ServiceConfig } from '../config/service-config';
 import { SERVICE_NAME } from '../service-name';
 
 /** The service's Kafka connection settings (clientId = service name), for the clients it builds. */
 export const KAFKA_CONNECTION = Symbol('KAFKA_CONNECTION');
-/** The service's KafkaJS-style client (admin and probes, off the hot path). */
-export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 
 @Injectable()
 class KafkaClientsLifecycle implements OnApplicationShutdown {
@@ -22,7 +20,7 @@ class KafkaClientsLifecycle implements OnApplicationShutdown {
 }
 
 /**
- * The service's Kafka connection settings and client, its readiness probe, its Avro serde and
+ * The service's Kafka connection settings, its readiness probe, its Avro serde and
  * its publisher for request paths (which connects on its first publish, so a service that never
  * publishes opens no producer).
  */
@@ -37,7 +35,6 @@ class KafkaClientsLifecycle implements OnApplicationShutdown {
         brokers: config.KAFKA_BROKERS,
       }),
     },
-    { provide: KAFKA_CLIENT, inject: [KAFKA_CONNECTION], useFactory: (connection: KafkaConnectionOptions) => createKafka(connection) },
     { provide: KafkaHealthProbe, inject: [KAFKA_CONNECTION], useFactory: (connection: KafkaConnectionOptions) => new KafkaHealthProbe(connection) },
     {
       provide: AvroSerde,
@@ -51,6 +48,6 @@ class KafkaClientsLifecycle implements OnApplicationShutdown {
     },
     KafkaClientsLifecycle,
   ],
-  exports: [KAFKA_CONNECTION, KAFKA_CLIENT, KafkaHealthProbe, AvroSerde, KafkaPublisher],
+  exports: [KAFKA_CONNECTION, KafkaHealthProbe, AvroSerde, KafkaPublisher],
 })
 export class KafkaConnectionModule {}
