@@ -19,6 +19,8 @@ interface PendingPoll {
  */
 export class AtLeastOnceCommits implements CommitStrategy {
   private polls: PendingPoll[] = [];
+  /** Acknowledged outputs by topic, added to the counter once per commit rather than once per record. */
+  private deliveredByTopic = new Map<string, number>();
   private oldestAddedAt = 0;
   private records = 0;
   private drained: (() => void) | undefined;
@@ -55,6 +57,8 @@ export class AtLeastOnceCommits implements CommitStrategy {
     if (this.polls.length === 0) return;
     const timer = this.metrics.commitSeconds.startTimer({ kind: 'offsets' });
     await this.allDelivered();
+    for (const [topic, count] of this.deliveredByTopic) this.metrics.recordsOut.inc({ topic }, count);
+    this.deliveredByTopic.clear();
     const failure = this.polls.find((poll) => poll.failure)?.failure;
     if (failure) throw failure;
     const offsets = new ConsumedOffsets();
@@ -78,7 +82,7 @@ export class AtLeastOnceCommits implements CommitStrategy {
     const poll = report.opaque as PendingPoll | undefined;
     if (!poll) return;
     if (error) poll.failure ??= asError(error);
-    else this.metrics.recordsOut.inc({ topic: report.topic });
+    else this.deliveredByTopic.set(report.topic, (this.deliveredByTopic.get(report.topic) ?? 0) + 1);
     poll.outstanding--;
     if (this.drained && this.polls.every((p) => p.outstanding === 0)) {
       const resolve = this.drained;

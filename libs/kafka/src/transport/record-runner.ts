@@ -22,7 +22,9 @@ export type Handler = MessageHandler<unknown, unknown, unknown> & { extras?: Han
 /** One consumed record on its way through a handler: its decoded form, its span and where its bytes came from. */
 interface InFlightRecord {
   message: Message;
-  headers: Record<string, Buffer | string>;
+  key: string | null;
+  /** The record's headers as strings, read once for its trace context and its handler. */
+  headers: Record<string, string>;
   record?: InboundRecord;
   span: Span;
   ctx: Context;
@@ -122,16 +124,16 @@ export class RecordRunner {
   }
 
   private begin(message: Message): InFlightRecord {
-    const headers = headersOf(message.headers);
+    const headers = headersToStrings(headersOf(message.headers));
     const key = message.key === undefined || message.key === null ? null : message.key.toString();
-    const { span, ctx } = startProcessSpan(contextFromHeaders(headersToStrings(headers)), {
+    const { span, ctx } = startProcessSpan(contextFromHeaders(headers), {
       topic: message.topic,
       partition: message.partition,
       offset: String(message.offset),
       key,
       consumerGroup: this.consumerGroup,
     });
-    return { message, headers, span, ctx };
+    return { message, key, headers, span, ctx };
   }
 
   /** Synchronous whenever the writer schema is cached, which is the common case. */
@@ -163,9 +165,9 @@ function recordOf(item: InFlightRecord, value: unknown): InboundRecord {
     topic: message.topic,
     partition: message.partition,
     offset: String(message.offset),
-    key: message.key === undefined || message.key === null ? null : message.key.toString(),
+    key: item.key,
     value,
-    headers: headersToStrings(item.headers),
+    headers: item.headers,
     timestamp: message.timestamp ?? 0,
   };
 }
