@@ -64,6 +64,20 @@ function valueSchema(name, dir = SCHEMAS_DIR) {
   return expand(schema, byName);
 }
 
+/**
+ * A reader schema for NAME's records that keeps only the named top-level fields, for a
+ * consumer that reads a few fields of large records: Avro resolution skips the writer's
+ * other fields without building them. Fields are picked before expansion, so a named type
+ * first declared inside a dropped field is declared where it is first kept.
+ */
+function projectedValueSchema(name, keep, dir = SCHEMAS_DIR) {
+  const byName = namedTypes(dir);
+  const schema = readJson(join(dir, `${name}.avsc`));
+  const missing = keep.filter((field) => !schema.fields.some((f) => f.name === field));
+  if (missing.length) throw new Error(`schemas: ${name} has no field(s) ${missing.join(', ')}`);
+  return expand({ ...schema, fields: schema.fields.filter((f) => keep.includes(f.name)) }, byName);
+}
+
 /** Names of the value schemas (schemas/*.avsc), e.g. ClaimSubmitted. */
 function valueSchemaNames(dir = SCHEMAS_DIR) {
   return readdirSync(dir)
@@ -72,4 +86,4 @@ function valueSchemaNames(dir = SCHEMAS_DIR) {
     .sort();
 }
 
-module.exports = { SCHEMAS_DIR, namedTypes, valueSchema, valueSchemaNames, expand };
+module.exports = { SCHEMAS_DIR, namedTypes, valueSchema, projectedValueSchema, valueSchemaNames, expand };

@@ -1,4 +1,4 @@
-import { piiPaths, schemaViolations, topicValueSchema, valueSchema, valueSchemaNames, AvroField, AvroRecordSchema } from './schemas';
+import { piiPaths, projectedValueSchema, schemaViolations, topicValueSchema, valueSchema, valueSchemaNames, AvroField, AvroRecordSchema } from './schemas';
 import { meshTopics } from './topics';
 import { frame, schemaIdOf, WireFormatError } from './wire-format';
 
@@ -53,6 +53,22 @@ describe('schemas/', () => {
     const paths = violations.map((v) => v.path);
     expect(paths).toEqual(expect.arrayContaining(['claimId', 'channel', 'customerId']));
     expect(violations.find((v) => v.path === 'customerId')?.problem).toBe('is required');
+  });
+});
+
+describe('projectedValueSchema', () => {
+  it('reads only the kept fields of a full record, even when a named type was first declared in a dropped field', () => {
+    const full = valueSchema('ClaimScored');
+    const projection = projectedValueSchema('ClaimScored', ['claimId', 'model', 'timestamps']);
+    // StageTimestamps and ModelRef are first declared inside `claim` in the full schema.
+    expect(projection.json.fields.map((f) => f.name)).toEqual(['claimId', 'model', 'timestamps']);
+    const value = full.type.random() as Record<string, unknown>;
+    const read = projection.type.fromBuffer(full.type.toBuffer(value), projection.type.createResolver(full.type)) as Record<string, unknown>;
+    expect({ ...read }).toEqual({ claimId: value.claimId, model: { ...(value.model as object) }, timestamps: { ...(value.timestamps as object) } });
+  });
+
+  it('refuses a field the schema does not have', () => {
+    expect(() => projectedValueSchema('ClaimScored', ['claimId', 'nope'])).toThrow('ClaimScored has no field(s) nope');
   });
 });
 

@@ -4,6 +4,7 @@ import { meshTopics } from './topics';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const schemaFiles = require('./schema-files') as {
   valueSchema(name: string, dir?: string): AvroRecordSchema;
+  projectedValueSchema(name: string, keep: readonly string[], dir?: string): AvroRecordSchema;
   valueSchemaNames(dir?: string): string[];
 };
 
@@ -41,6 +42,16 @@ export function valueSchema(name: string): ValueSchema {
     cache.set(name, schema);
   }
   return schema;
+}
+
+/**
+ * A reader schema of NAME keeping only the top-level fields in `keep` (same name, so it
+ * resolves against any writer of NAME): decoding with it skips the other fields' bytes.
+ * Not for writing or registering.
+ */
+export function projectedValueSchema(name: string, keep: readonly string[]): ValueSchema {
+  const json = schemaFiles.projectedValueSchema(name, keep);
+  return { name, json, type: avro.Type.forSchema(json as avro.Schema) };
 }
 
 export function valueSchemaNames(): string[] {

@@ -3,6 +3,7 @@ import { PlatformModule } from '@claims-mesh/platform';
 import { AuditConfig } from './config';
 import { AuditedRecordsController } from './consumer/audited-records.controller';
 import { LineageRecorder } from './consumer/lineage-recorder';
+import { StageRecordDecoder } from './consumer/stage-record-decoder';
 import { DecidedClaims } from './decisions/decided-claims';
 import { SubjectErasure } from './erasure/subject-erasure';
 import { DecidedClaimsController } from './http/decided-claims.controller';
@@ -26,6 +27,7 @@ import { SERVICE } from './service';
     AuditMetrics,
     LineageWriter,
     LineageReader,
+    StageRecordDecoder,
     LineageRecorder,
     DecidedClaims,
     SubjectErasure,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AvroSerde, schemaIdOf, Topic, TopicValues, WireFormatError } from '@claims-mesh/contracts';
+import { AvroSerde, schemaIdOf, WireFormatError } from '@claims-mesh/contracts';
 import { BatchResult, InboundRecord } from '@claims-mesh/kafka';
 import { deadLetterWriteOf, sourceTopicOf } from '../lineage/dead-letter-write';
 import { LineageWrite, stageWriteOf } from '../lineage/lineage-write';
@@ -7,6 +7,7 @@ import { LineageWriter } from '../lineage/lineage-writer';
 import { isStageTopic } from '../lineage/stages';
 import { AuditMetrics } from '../metrics/audit-metrics';
 import { deadLetterContentsOf } from './dead-letter-contents';
+import { StageRecordDecoder } from './stage-record-decoder';
 
 type RawRecord = InboundRecord<Buffer | null>;
 
@@ -18,6 +19,7 @@ type RawRecord = InboundRecord<Buffer | null>;
 export class LineageRecorder {
   constructor(
     private readonly serde: AvroSerde,
+    private readonly stageDecoder: StageRecordDecoder,
     private readonly writer: LineageWriter,
     private readonly metrics: AuditMetrics,
   ) {}
@@ -28,7 +30,8 @@ export class LineageRecorder {
     const rejected: NonNullable<BatchResult['rejected']> = [];
     for (const record of records) {
       try {
-        writes.push(await this.stageWriteOf(record));
+        const write = this.stageWriteOf(record);
+        writes.push(write instanceof Promise ? await write : write);
       } catch (error) {
         if (!(error instanceof WireFormatError)) throw error;
         rejected.push({ record, error });
@@ -51,16 +54,18 @@ export class LineageRecorder {
     return { outputs: [] };
   }
 
-  private async stageWriteOf(record: RawRecord): Promise<LineageWrite> {
+  /** Synchronous once the record's writer schema is known, so a batch costs no promise per record. */
+  private stageWriteOf(record: RawRecord): LineageWrite | Promise<LineageWrite> {
     const topic = record.topic;
     if (!isStageTopic(topic)) throw new Error(`audit: ${topic} is not a stage topic`);
-    const value = await this.serde.decode<TopicValues[Topic]>(topic, record.value);
-    return stageWriteOf(topic, value, {
+    const source = {
       partition: record.partition,
       offset: record.offset,
       timestamp: record.timestamp,
       schemaId: schemaIdOf(record.value),
-    });
+    };
+    const value = this.stageDecoder.decode(topic, record.value);
+    return value instanceof Promise ? value.then((v) => stageWriteOf(topic, v, source)) : stageWriteOf(topic, value, source);
   }
 
   private async index(writes: LineageWrite[]): Promise<void> {

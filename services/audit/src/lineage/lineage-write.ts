@@ -42,7 +42,8 @@ export function stageWriteOf<K extends Topic>(
     stageField: `${STAGE_FIELD_PREFIX}${entry.stage}:${value.eventId}`,
     stage: masked,
     stagePii: pii,
-    ...claimPartOf(claimOf(topic, value)),
+    // The claim is kept from its submitted record only; later records' copies of it are not even decoded.
+    ...claimPartOf(topic === 'claims.submitted.v1' ? claimOf(topic, value) : undefined),
     final:
       topic === 'claims.decided.v1' ? finalDecisionOf(value as ClaimDecided, source.timestamp) : undefined,
   };

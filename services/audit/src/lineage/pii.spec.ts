@@ -24,6 +24,9 @@ describe('splitPii / revealPii', () => {
 
     expect(masked).toEqual({ claim: { customerId: MASK, amountMinor: 5 }, reviewerId: MASK });
     expect(pii).toEqual({ 'claim.customerId': 'c-1', reviewerId: 'r-1' });
+    expect(value).toEqual({ claim: { customerId: 'c-1', amountMinor: 5 }, reviewerId: 'r-1' });
+    expect(revealPii(masked, pii ?? {})).toEqual(value);
+    expect(masked.claim.customerId).toBe(MASK);
   });
 
   it('masks a personal field that is null too, so a reader cannot tell it was empty', () => {

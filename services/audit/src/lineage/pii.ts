@@ -9,28 +9,30 @@ export type PiiValues = Record<string, unknown>;
 /**
  * Splits an object into what the index may show anyone (every personal field present in it
  * replaced by MASK) and the personal values themselves, kept apart so that an erasure is
- * one deletion and a masked read never has to touch them.
+ * one deletion and a masked read never has to touch them. The input is left as it is: only
+ * the objects on the way to a personal field are copied (a deep clone of every record showed
+ * in audit's profile).
  */
 export function splitPii<T extends object>(
   value: T,
   paths: readonly string[],
 ): { masked: T; pii: PiiValues | undefined } {
-  const masked = structuredClone(value);
-  const pii: PiiValues = {};
+  const masked = { ...value };
+  let pii: PiiValues | undefined;
   for (const path of paths) {
-    const slot = slotOf(masked, path);
+    const slot = writableSlotOf(masked, path);
     if (!slot) continue;
-    pii[path] = slot.parent[slot.name];
+    (pii ??= {})[path] = slot.parent[slot.name];
     slot.parent[slot.name] = MASK;
   }
-  return { masked, pii: Object.keys(pii).length ? pii : undefined };
+  return { masked, pii };
 }
 
 /** The masked object with the kept personal values put back (paths missing from it are ignored). */
 export function revealPii<T extends object>(masked: T, pii: PiiValues): T {
-  const revealed = structuredClone(masked);
+  const revealed = { ...masked };
   for (const [path, original] of Object.entries(pii)) {
-    const slot = slotOf(revealed, path);
+    const slot = writableSlotOf(revealed, path);
     if (slot) slot.parent[slot.name] = original;
   }
   return revealed;
@@ -60,15 +62,20 @@ export function piiPathsOfClaim(): readonly string[] {
   return pathsOfSchema(schema.name, schema.json);
 }
 
-function slotOf(root: object, path: string): { parent: Record<string, unknown>; name: string } | undefined {
+/**
+ * The field at a dotted path of `root`, a fresh shallow copy, with every object on the way
+ * to it replaced by a shallow copy too, so writing to the slot never reaches the original.
+ */
+function writableSlotOf(root: object, path: string): { parent: Record<string, unknown>; name: string } | undefined {
   const names = path.split('.');
-  let parent: unknown = root;
-  for (const name of names.slice(0, -1)) {
-    if (!isObject(parent)) return undefined;
-    parent = parent[name];
+  let parent = root as Record<string, unknown>;
+  for (let i = 0; i < names.length - 1; i++) {
+    const child = parent[names[i]];
+    if (!isObject(child)) return undefined;
+    parent = parent[names[i]] = { ...child };
   }
   const name = names[names.length - 1];
-  return isObject(parent) && Object.hasOwn(parent, name) ? { parent, name } : undefined;
+  return Object.hasOwn(parent, name) ? { parent, name } : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
-import type { ClaimScored, ClaimSubmitted, Topic, TopicValues } from '@claims-mesh/contracts';
+import { projectedValueSchema, topicValueSchema } from '@claims-mesh/contracts';
+import type { ClaimScored, ClaimSubmitted, Topic, TopicValues, ValueSchema } from '@claims-mesh/contracts';
 
 /** The steps a claim goes through, in the order they happen when their times tie. */
 export const STAGE_ORDER = [
@@ -128,6 +129,28 @@ export function stageEntryOf<K extends Topic>(
 export function claimOf<K extends Topic>(topic: K, value: TopicValues[K]): ClaimSubmitted | undefined {
   if (topic === 'claims.submitted.v1') return value as ClaimSubmitted;
   return (value as { claim?: ClaimSubmitted }).claim;
+}
+
+/** Fields every stage reads besides its provenance: the claim's and event's ids and the stage times. */
+const ALWAYS_READ = ['claimId', 'eventId', 'timestamps'];
+const readerSchemas = new Map<Topic, ValueSchema>();
+
+/**
+ * The reader schema audit decodes a stage topic's records with: only the fields the lineage
+ * takes from them. A scored or decided record is mostly its embedded claim and features;
+ * skipping them in the Avro decoder is most of audit's decoding cost saved. The submitted
+ * record is read whole: it is the claim, which the lineage keeps from it alone.
+ */
+export function stageReaderSchemaOf(topic: string): ValueSchema {
+  if (!isStageTopic(topic)) throw new Error(`audit: ${topic} is not a stage topic`);
+  let schema = readerSchemas.get(topic);
+  if (!schema) {
+    const full = topicValueSchema(topic);
+    const provenance = (STAGE_SPECS[topic].provenance as readonly string[]).filter((f) => !ALWAYS_READ.includes(f));
+    schema = topic === 'claims.submitted.v1' ? full : projectedValueSchema(full.name, [...ALWAYS_READ, ...provenance]);
+    readerSchemas.set(topic, schema);
+  }
+  return schema;
 }
 
 /** Lineage order: by time, then by the natural order of the steps, then by Kafka position. */
