@@ -4,14 +4,23 @@
 #   config      $STACK_DATA/kafka/server.properties (rewritten on every start, so port overrides apply)
 #   data        $STACK_DATA/kafka/data        (formatted once, kept across restarts)
 #
-# `stack up --brokers 3` (KAFKA_NODES=3) runs a cluster of three combined broker+controller nodes
-# instead, with replication factor 3 and min.insync.replicas 2 for every internal topic (and for
-# the mesh's topics when created with KAFKA_REPLICATION_FACTOR=3 KAFKA_MIN_INSYNC_REPLICAS=2).
-# Node n listens on KAFKA_PORT+2(n-1) for clients and KAFKA_CONTROLLER_PORT+2(n-1) for the quorum:
-# 9092/9093, 9094/9095, 9096/9097 by default. Its config and data are in $STACK_DATA/kafka/node-n/,
-# its log is $STACK_LOGS/kafka-n.log. infra/local/kafka/nodes.sh supervises the nodes as the one
-# `kafka` process of the stack, writes each node's pid to node-n/kafka.pid (so a test can SIGKILL
-# one broker) and starts a killed node again after KAFKA_RESTART_DELAY_S seconds.
+# `stack up --brokers 3` (KAFKA_NODES=3) runs a cluster instead: three brokers and, as separate
+# processes, three KRaft controllers, with replication factor 3 and min.insync.replicas 2 for every
+# internal topic (and for the mesh's topics when created with KAFKA_REPLICATION_FACTOR=3
+# KAFKA_MIN_INSYNC_REPLICAS=2). Broker n listens on KAFKA_PORT+2(n-1) for clients, controller n on
+# KAFKA_CONTROLLER_PORT+2(n-1) for the quorum: 9092/9093, 9094/9095, 9096/9097 by default.
+# Dedicated controllers, as a production cluster runs them (Kafka's docs keep combined nodes for
+# development): a killed broker leaves the quorum whole. With combined nodes a kill left two voters
+# of three, and on a loaded two-core machine those two missed each other's fetches for seconds at a
+# time and elected a new leader about twenty times in two minutes. Each new active controller gives
+# every registered broker a fresh session, so the dead broker was fenced late, its restarted
+# incarnation was refused (DUPLICATE_BROKER_REGISTRATION) or could not get a heartbeat through, and
+# the mesh stalled for over a minute.
+# A broker's config and data are in $STACK_DATA/kafka/node-n/ (log $STACK_LOGS/kafka-n.log), a
+# controller's in $STACK_DATA/kafka/controller-n/ (log $STACK_LOGS/kafka-controller-n.log).
+# infra/local/kafka/nodes.sh supervises them all as the one `kafka` process of the stack, writes each
+# one's pid to its dir's kafka.pid (so a test can SIGKILL one broker) and starts a killed one again
+# after KAFKA_RESTART_DELAY_S seconds.
 # Tools run from the same jars (tools-log4j.properties keeps them to warnings), e.g.
 #   java -Dlog4j.configuration=file:infra/local/kafka/tools-log4j.properties -cp "$STACK_CACHE/kafka/libs/*" \
 #     org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --list
@@ -117,13 +126,17 @@ kafka_java() {
     "-Dlog4j.configuration=file:$KAFKA_HOME_DIR/log4j.properties" -cp "$KAFKA_LIBS/*")
 }
 
-# The failover settings of a cluster. Every partition has a replica on every node, so while a dead
+# The failover settings of a cluster. Every partition has a replica on every broker, so while a dead
 # broker is still in the ISRs no acks=all write (nor offset commit) completes anywhere: the whole mesh
 # waits until the controller fences the broker, which takes it out of the ISRs and moves its
 # leaderships and coordinators. It does so once the broker's heartbeats have been missing for
-# broker.session.timeout.ms: 9 s by default (13 s when the dead node was the active controller).
-# 5 s, with a heartbeat every second, shortens that pause. Not less: on a loaded machine (load 12 on
-# two cores) a live broker missed 3 s of heartbeats and was fenced for 8 s.
+# broker.session.timeout.ms (read by the controllers): 9 s by default. 5 s, with a heartbeat every
+# second, shortens that pause. Not less: on a loaded machine (load 12 on two cores) a live broker
+# missed 3 s of heartbeats and was fenced for 8 s.
+# The quorum's own timeouts are twice Kafka's 2 s fetch / 1 s election: on that machine a fetch from
+# the quorum leader took 3.6 s and a quorum-state write 2 s, and with the defaults each such pause
+# became an election. No test kills a controller; the cost is a dead active controller noticed
+# after 4 s instead of 2.
 kafka_failover_config() {
   [ "$KAFKA_NODES" -gt 1 ] || return 0
   cat <<EOF
@@ -131,25 +144,46 @@ kafka_failover_config() {
 # a dead broker is fenced after 5 s instead of 9 s (see kafka_failover_config)
 broker.session.timeout.ms=5000
 broker.heartbeat.interval.ms=1000
+# a slow quorum fetch is not taken for a dead leader (see kafka_failover_config)
+controller.quorum.fetch.timeout.ms=4000
+controller.quorum.election.timeout.ms=2000
 EOF
 }
 
-# usage: kafka_write_config NODE_DIR NODE_ID: the server.properties of one node.
+# The quorum's voters: the single node itself, or a cluster's controllers (node ids 101, 102, ...).
+kafka_controller_id() { echo $(( 100 + $1 )); }
+kafka_voters() {
+  local n voters=''
+  if [ "$KAFKA_NODES" -eq 1 ]; then echo "1@127.0.0.1:$(kafka_node_controller_port 1)"; return; fi
+  for n in $(seq 1 "$KAFKA_NODES"); do voters+="${voters:+,}$(kafka_controller_id "$n")@127.0.0.1:$(kafka_node_controller_port "$n")"; done
+  echo "$voters"
+}
+
+# usage: kafka_write_config NODE_DIR NODE_ID ROLES: the server.properties of one node.
+# ROLES: broker,controller (the single node), or broker (id n) / controller (id 100+n) in a cluster.
 kafka_write_config() {
-  local dir=$1 id=$2 n voters='' replicas=1 min_isr=1
-  for n in $(seq 1 "$KAFKA_NODES"); do voters+="${voters:+,}$n@127.0.0.1:$(kafka_node_controller_port "$n")"; done
+  local dir=$1 id=$2 roles=$3 replicas=1 min_isr=1 listeners broker_lines=''
   # A cluster keeps every internal topic on three replicas, two of them in sync for a write.
   if [ "$KAFKA_NODES" -gt 1 ]; then replicas=3; min_isr=2; fi
+  case "$roles" in
+    broker,controller)
+      listeners="$(kafka_client_protocol)://127.0.0.1:$(kafka_node_port "$id"),CONTROLLER://127.0.0.1:$(kafka_node_controller_port "$id")" ;;
+    broker) listeners="$(kafka_client_protocol)://127.0.0.1:$(kafka_node_port "$id")" ;;
+    controller) listeners="CONTROLLER://127.0.0.1:$(kafka_node_controller_port $(( id - 100 )))" ;;
+  esac
+  if [ "$roles" != controller ]; then
+    broker_lines="advertised.listeners=$(kafka_client_protocol)://127.0.0.1:$(kafka_node_port "$id")
+inter.broker.listener.name=$(kafka_client_protocol)"
+  fi
   cat >"$dir/server.properties" <<EOF
 # written by infra/local/components/kafka.sh on every start; edit that file, not this one
-process.roles=broker,controller
+process.roles=$roles
 node.id=$id
-controller.quorum.voters=$voters
-listeners=$(kafka_client_protocol)://127.0.0.1:$(kafka_node_port "$id"),CONTROLLER://127.0.0.1:$(kafka_node_controller_port "$id")
-advertised.listeners=$(kafka_client_protocol)://127.0.0.1:$(kafka_node_port "$id")
+controller.quorum.voters=$(kafka_voters)
+listeners=$listeners
 listener.security.protocol.map=$(kafka_client_protocol):$(kafka_client_protocol),CONTROLLER:PLAINTEXT
-inter.broker.listener.name=$(kafka_client_protocol)
 controller.listener.names=CONTROLLER
+$broker_lines
 log.dirs=$dir/data
 
 # internal topics: one replica on a single node, three (two in sync for a write) on a cluster
@@ -178,36 +212,56 @@ kafka_cluster_id() {
   done
 }
 
+# The nodes to run: the single combined node (1), or a cluster's controllers and brokers by dir name.
+kafka_nodes() {
+  local n
+  if [ "$KAFKA_NODES" -eq 1 ]; then echo 1; return; fi
+  for n in $(seq 1 "$KAFKA_NODES"); do echo "controller-$n"; done
+  for n in $(seq 1 "$KAFKA_NODES"); do echo "node-$n"; done
+}
+
 # Where a node's config and data live, and its log: the single node keeps the layout it always had.
-kafka_node_dir() { if [ "$KAFKA_NODES" -eq 1 ]; then echo "$KAFKA_DIR"; else echo "$KAFKA_DIR/node-$1"; fi; }
-kafka_node_log() { if [ "$KAFKA_NODES" -eq 1 ]; then echo "$STACK_LOGS/kafka.log"; else echo "$STACK_LOGS/kafka-$1.log"; fi; }
+# usage: kafka_node_dir NODE, NODE as kafka_nodes prints it (a bare n is broker n)
+kafka_node_dir() {
+  if [ "$KAFKA_NODES" -eq 1 ]; then echo "$KAFKA_DIR"; return; fi
+  case "$1" in controller-*|node-*) echo "$KAFKA_DIR/$1" ;; *) echo "$KAFKA_DIR/node-$1" ;; esac
+}
+kafka_node_log() { if [ "$KAFKA_NODES" -eq 1 ]; then echo "$STACK_LOGS/kafka.log"; else echo "$STACK_LOGS/kafka-${1#node-}.log"; fi; }
 
 kafka_start() {
   [ -n "$(compgen -G "$KAFKA_LIBS/kafka_2.13-*.jar")" ] || die "kafka is not installed in $KAFKA_LIBS"
-  local n dir cluster_id
+  local node dir cluster_id id roles
   kafka_java
   # Every node of a cluster is formatted with the same cluster id, kept for nodes formatted later.
   mkdir -p "$KAFKA_DIR"
   cluster_id=$(cat "$KAFKA_DIR/cluster.id" 2>/dev/null || kafka_cluster_id)
+  if [ "$KAFKA_NODES" -gt 1 ] && [ -f "$KAFKA_DIR/node-1/data/meta.properties" ] && [ ! -d "$KAFKA_DIR/controller-1" ]; then
+    die "$KAFKA_DIR holds a cluster of combined broker+controller nodes, which the stack no longer runs: use a fresh STACK_DATA"
+  fi
   if [ "$KAFKA_AUTH" = scram ]; then
-    [ -f "$(kafka_node_dir 1)/data/meta.properties" ] && [ ! -f "$KAFKA_DIR/auth" ] \
+    [ -f "$(kafka_node_dir "$(kafka_nodes | head -1)")/data/meta.properties" ] && [ ! -f "$KAFKA_DIR/auth" ] \
       && die "--auth needs SCRAM users, created only when the storage is formatted: use a fresh STACK_DATA"
     echo scram >"$KAFKA_DIR/auth"
   fi
   local scram_users=()
   mapfile -t scram_users < <(kafka_scram_users)
-  for n in $(seq 1 "$KAFKA_NODES"); do
-    dir=$(kafka_node_dir "$n")
+  for node in $(kafka_nodes); do
+    dir=$(kafka_node_dir "$node")
+    case "$node" in
+      controller-*) id=$(kafka_controller_id "${node#controller-}") roles=controller ;;
+      node-*) id=${node#node-} roles=broker ;;
+      *) id=1 roles=broker,controller ;;
+    esac
     mkdir -p "$dir/data"
-    kafka_write_config "$dir" "$n"
+    kafka_write_config "$dir" "$id" "$roles"
     if [ ! -f "$dir/data/meta.properties" ]; then
       log "formatting kafka storage in $dir/data"
       "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format --cluster-id "$cluster_id" "${scram_users[@]}" \
-        --config "$dir/server.properties" >>"$(kafka_node_log "$n")" 2>&1 \
-        || die "kafka storage format failed, see $(kafka_node_log "$n")"
+        --config "$dir/server.properties" >>"$(kafka_node_log "$node")" 2>&1 \
+        || die "kafka storage format failed, see $(kafka_node_log "$node")"
     fi
     # kafka_ready only believes log lines written after this point (the log is appended across runs)
-    stat -c %s "$(kafka_node_log "$n")" 2>/dev/null >"$dir/log.offset" || echo 0 >"$dir/log.offset"
+    stat -c %s "$(kafka_node_log "$node")" 2>/dev/null >"$dir/log.offset" || echo 0 >"$dir/log.offset"
   done
   if [ "$KAFKA_NODES" -eq 1 ]; then
     rm -f "$KAFKA_DIR/nodes"
@@ -215,7 +269,9 @@ kafka_start() {
   else
     echo "$cluster_id" >"$KAFKA_DIR/cluster.id"
     echo "$KAFKA_NODES" >"$KAFKA_DIR/nodes"
-    spawn kafka "$KAFKA_HOME_DIR/nodes.sh" "$KAFKA_DIR" "$STACK_LOGS" "$KAFKA_NODES" "$KAFKA_RESTART_DELAY_S" \
+    local nodes
+    mapfile -t nodes < <(kafka_nodes)
+    spawn kafka "$KAFKA_HOME_DIR/nodes.sh" "$KAFKA_DIR" "$STACK_LOGS" "$KAFKA_RESTART_DELAY_S" "${nodes[@]}" -- \
       "${KAFKA_JAVA[@]}" kafka.Kafka
   fi
 }
@@ -233,13 +289,13 @@ kafka_api_versions_ok() {
 
 # Ready once this run's log of every node says the server started and every broker answers on its port.
 kafka_ready() {
-  local n dir log offset
-  for n in $(seq 1 "$KAFKA_NODES"); do
-    dir=$(kafka_node_dir "$n") log=$(kafka_node_log "$n")
+  local node dir log offset
+  for node in $(kafka_nodes); do
+    dir=$(kafka_node_dir "$node") log=$(kafka_node_log "$node")
     offset=$(cat "$dir/log.offset" 2>/dev/null || echo 0)
     [ "$(stat -c %s "$log" 2>/dev/null || echo 0)" -ge "${offset:-0}" ] || offset=0
     grep -q 'Kafka Server started' < <(tail -c +"$(( ${offset:-0} + 1 ))" "$log" 2>/dev/null) || return 1
-    kafka_api_versions_ok "$(kafka_node_port "$n")" || return 1
+    case "$node" in controller-*) ;; *) kafka_api_versions_ok "$(kafka_node_port "${node#node-}")" || return 1 ;; esac
   done
 }
 
