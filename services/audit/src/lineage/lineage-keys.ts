@@ -45,7 +45,7 @@ export function subjectOf(customerId: string): string {
   return hash('sha256', `customer\u001f${customerId}`, 'hex').slice(0, 32);
 }
 
-/** Fields of a claim's lineage hash besides its stages (the record-stage script spells them out too). */
+/** Fields of a claim's lineage hash besides its stages (the record-stages script spells them out too). */
 export const LINEAGE_FIELDS = {
   claim: 'claim',
   subject: 'subject',

@@ -5,9 +5,11 @@ import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { LineageKeys, subjectOf } from './lineage-keys';
 import { LineageWrite } from './lineage-write';
-import { RECORD_STAGE_LUA } from './record-stage.lua';
+import { RECORD_STAGES_LUA } from './record-stages.lua';
 
-const SCRIPT_SHA = createHash('sha1').update(RECORD_STAGE_LUA).digest('hex');
+const SCRIPT_SHA = createHash('sha1').update(RECORD_STAGES_LUA).digest('hex');
+/** Records per script run: a run blocks Redis, so a large poll is cut into runs of a few milliseconds each. */
+const RECORDS_PER_RUN = 256;
 
 /** What a write changed: a replayed record changes nothing. */
 export interface WriteOutcome {
@@ -17,8 +19,8 @@ export interface WriteOutcome {
 }
 
 /**
- * Writes lineage steps to the Redis index: a whole batch in one pipeline (one round trip),
- * each record one atomic script run.
+ * Writes lineage steps to the Redis index: a whole batch in one pipeline (one round trip) of
+ * script runs, each adding up to RECORDS_PER_RUN records atomically.
  */
 @Injectable()
 export class LineageWriter {
@@ -30,44 +32,37 @@ export class LineageWriter {
   /** Outcome of each write, in order. Throws when Redis fails (the batch is retried: every write is idempotent). */
   async write(writes: readonly LineageWrite[]): Promise<WriteOutcome[]> {
     if (writes.length === 0) return [];
-    let run = await this.run(writes);
-    if (run.replies.some(([error]) => error?.message.startsWith('NOSCRIPT'))) {
+    let replies = await this.run(writes);
+    if (replies.some(([error]) => error?.message.startsWith('NOSCRIPT'))) {
       // Redis restarted or its script cache was flushed: load the script and run the batch again.
-      await this.redis.script('LOAD', RECORD_STAGE_LUA);
-      run = await this.run(writes);
+      await this.redis.script('LOAD', RECORD_STAGES_LUA);
+      replies = await this.run(writes);
     }
-    const failed = run.replies.find(([error]) => error);
+    const failed = replies.find(([error]) => error);
     if (failed) throw new Error(`lineage index: ${failed[0]?.message}`);
-    return run.scriptReplies.map((position) => {
-      const [stageRecorded, firstFinal] = run.replies[position][1] as [number, number];
-      return { stageRecorded: stageRecorded === 1, firstFinalDecision: firstFinal === 1 };
+    return replies.flatMap(([, reply]) => {
+      const flags = reply as number[];
+      const outcomes: WriteOutcome[] = [];
+      for (let i = 0; i < flags.length; i += 2) outcomes.push({ stageRecorded: flags[i] === 1, firstFinalDecision: flags[i + 1] === 1 });
+      return outcomes;
     });
   }
 
-  private async run(
-    writes: readonly LineageWrite[],
-  ): Promise<{ replies: PipelineReplies; scriptReplies: number[] }> {
-    const scriptReplies: number[] = [];
-    const replies = await execTracedPipeline(this.redis.pipeline(), 'EVALSHA', (pipeline) => {
-      for (const write of writes) {
-        const subject = write.customerId === undefined ? '' : subjectOf(write.customerId);
-        // Indexed before the script runs: an erasure that starts after the script sees the claim in this set.
-        if (subject) pipeline.sadd(this.keys.subjectClaims(subject), write.claimId);
-        scriptReplies.push(pipeline.length);
-        pipeline.evalsha(SCRIPT_SHA, 4 + ActionSymbols.length, ...this.keysOf(write), ...argsOf(write, subject));
+  private run(writes: readonly LineageWrite[]): Promise<PipelineReplies> {
+    return execTracedPipeline(this.redis.pipeline(), 'EVALSHA', (pipeline) => {
+      const shared = [this.keys.erasedSubjects(), this.keys.decided(), ...this.keys.decidedByAction()];
+      for (let from = 0; from < writes.length; from += RECORDS_PER_RUN) {
+        const run = writes.slice(from, from + RECORDS_PER_RUN);
+        const keys = [...shared];
+        const args: (string | number)[] = [ActionSymbols.length];
+        for (const write of run) {
+          const subject = write.customerId === undefined ? '' : subjectOf(write.customerId);
+          keys.push(this.keys.lineage(write.claimId), this.keys.pii(write.claimId), subject ? this.keys.subjectClaims(subject) : '');
+          args.push(...argsOf(write, subject));
+        }
+        pipeline.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
       }
     });
-    return { replies, scriptReplies };
-  }
-
-  private keysOf(write: LineageWrite): string[] {
-    return [
-      this.keys.lineage(write.claimId),
-      this.keys.pii(write.claimId),
-      this.keys.erasedSubjects(),
-      this.keys.decided(),
-      ...this.keys.decidedByAction(),
-    ];
   }
 }
 

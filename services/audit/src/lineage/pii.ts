@@ -39,6 +39,7 @@ export function revealPii<T extends object>(masked: T, pii: PiiValues): T {
 }
 
 const pathsBySchema = new Map<string, readonly string[]>();
+const pathsByTopic = new Map<string, readonly string[]>();
 
 /** The fields marked `"pii": true` in a schema of schemas/, read once. */
 function pathsOfSchema(name: string, json: Parameters<typeof piiPaths>[0]): readonly string[] {
@@ -52,8 +53,13 @@ function pathsOfSchema(name: string, json: Parameters<typeof piiPaths>[0]): read
 
 /** Personal fields of a topic's records, by the marks in its value schema. */
 export function piiPathsOfTopic(topic: string): readonly string[] {
-  const schema = topicValueSchema(topic);
-  return pathsOfSchema(schema.name, schema.json);
+  let paths = pathsByTopic.get(topic);
+  if (!paths) {
+    const schema = topicValueSchema(topic);
+    paths = pathsOfSchema(schema.name, schema.json);
+    pathsByTopic.set(topic, paths);
+  }
+  return paths;
 }
 
 /** Personal fields of a claim as submitted (the `claim` every later record carries has this schema). */
