@@ -8,9 +8,12 @@ import { BatchOutcome } from './open-loop';
 import { HopLatencies, Pipeline } from './pipeline';
 import { log } from '../kafka-hop/variant-run';
 import { deleteKeys } from '../shared/redis-keys';
+import { metricSums } from '../shared/service-metrics';
 import { benchProcessCpuSeconds, processCpuSeconds, redisCpuSeconds, stackCpuSeconds } from '../shared/stack-cpu';
 
 const DECIDED = 'claims.decided.v1';
+/** The services whose hops are Kafka transactions (EOS v2). */
+const TRANSACTIONAL_SERVICES = ['feature', 'decision'];
 
 /**
  * The six services as real processes (libs/testing's Mesh: own ports, own consumer groups
@@ -30,8 +33,7 @@ const DECIDED = 'claims.decided.v1';
  * have fixed names and expire on their own (1 day).
  */
 export class MeshPipeline implements Pipeline {
-  readonly name = 'mesh';
-  readonly label = 'claims mesh (6 services)';
+  readonly label: string;
   readonly hops = ['claims.submitted.v1', 'claims.enriched.v1', 'claims.scored.v1', DECIDED];
   private readonly breakdown = new HopBreakdown(AvroSerde.forRegistry(stack.registryUrl), DECIDED);
   readonly reader = new FirstRecordReader('bench-e2e-mesh-reader', DECIDED, this.breakdown.onFirst);
@@ -40,11 +42,15 @@ export class MeshPipeline implements Pipeline {
   private url = '';
 
   constructor(
+    /** 'mesh', or e.g. 'mesh 10%' for a run that traces a tenth of the claims. */
+    readonly name: string,
     private readonly admin: KafkaAdmin,
     private readonly portBase: number,
     private readonly batchSize: number,
     private readonly serviceEnv: Record<string, string>,
-  ) {}
+  ) {
+    this.label = `claims mesh (6 services${name === 'mesh' ? '' : `, ${name.replace(/^mesh /, '')} of claims traced`})`;
+  }
 
   async start(): Promise<void> {
     await this.reader.start(this.admin);
@@ -78,6 +84,17 @@ export class MeshPipeline implements Pipeline {
       ...stackCpuSeconds(['kafka broker', 'jaeger', 'triton server']),
       bench: benchProcessCpuSeconds(),
     };
+  }
+
+  async transactionsCommitted(): Promise<Record<string, number>> {
+    const counts = await Promise.all(
+      TRANSACTIONAL_SERVICES.map(async (name) => {
+        const url = this.mesh?.service(name).url('/metrics');
+        const sums = url ? await metricSums(url, ['kafka_transactions_total']) : {};
+        return [name, sums.kafka_transactions_total ?? NaN] as const;
+      }),
+    );
+    return Object.fromEntries(counts);
   }
 
   hopLatencies(sentAt: Map<string, number>): HopLatencies {

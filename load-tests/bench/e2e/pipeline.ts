@@ -15,6 +15,8 @@ export interface Pipeline {
   stop(): Promise<void>;
   /** CPU seconds used so far by each process the pipeline keeps busy (the bench process included), by name. */
   cpuSeconds(): Promise<Record<string, number>>;
+  /** Kafka transactions committed so far by each exactly-once service, by name (kafka_transactions_total). */
+  transactionsCommitted?(): Promise<Record<string, number>>;
   /** Where the time of the given claims (key -> sent at) went, hop by hop, when the pipeline can tell. */
   hopLatencies?(sentAt: Map<string, number>): HopLatencies;
 }

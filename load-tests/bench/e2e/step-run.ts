@@ -40,6 +40,8 @@ export interface StepFigures extends OpenLoopResult {
   brokerRequests?: RequestCounts;
   /** All of brokerRequests per claim accepted in the step. */
   brokerRequestsPerClaim?: number;
+  /** Kafka transactions per second of each exactly-once service while the step's load ran. */
+  transactionsPerSecond?: Record<string, number>;
 }
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
@@ -90,6 +92,7 @@ export async function runStep(
   const sentAt = new Map<string, number>();
   // Read first: it starts a JVM, whose CPU must stay out of the window below.
   const requestsBefore = await broker?.counts().catch(() => undefined);
+  const transactionsBefore = await pipeline.transactionsCommitted?.();
   const cpuBefore = await pipeline.cpuSeconds();
   const machineBefore = machineBusyCpuSeconds();
   const started = Date.now();
@@ -101,6 +104,7 @@ export async function runStep(
   const ended = Date.now();
   const machineAfter = machineBusyCpuSeconds();
   const cpuAfter = await pipeline.cpuSeconds();
+  const transactionsAfter = await pipeline.transactionsCommitted?.();
   await pipeline.reader.waitFor(sentAt.keys(), settings.drainSeconds * 1000);
   const requestsAfter = requestsBefore && (await broker?.counts().catch(() => undefined));
   const settle = Math.min(settings.settleSeconds * 1000, (ended - started) / 4);
@@ -112,6 +116,11 @@ export async function runStep(
   figures.cpuCores = Object.fromEntries(
     Object.entries(cpuAfter).map(([name, s]) => [name, (s - (cpuBefore[name] ?? NaN)) / seconds]),
   );
+  if (transactionsBefore && transactionsAfter) {
+    figures.transactionsPerSecond = Object.fromEntries(
+      Object.entries(transactionsAfter).map(([name, n]) => [name, (n - transactionsBefore[name]) / seconds]),
+    );
+  }
   figures.machineCores = (machineAfter - machineBefore) / seconds;
   figures.machineCpuMsPerClaim = ((machineAfter - machineBefore) / Math.max(1, figures.accepted)) * 1000;
   if (requestsBefore && requestsAfter) {
