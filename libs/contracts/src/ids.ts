@@ -15,3 +15,14 @@ export function deterministicUuid(...parts: string[]): string {
 }
 
 const VARIANT_NIBBLE = ['8', '9', 'a', 'b'];
+
+/**
+ * Where a claim falls in [0, 1), from its id alone: the same claim lands in the same place on
+ * every replay and every instance, so a draw made with it (canary or not, audit sample or not)
+ * never flips. A draw other than the canary's names its own `purpose`, which is hashed with
+ * the id, so the claims one draw picks are independent of those another picks.
+ */
+export function claimBucket(claimId: string, purpose?: string): number {
+  const input = purpose === undefined ? claimId : `${purpose}\u001f${claimId}`;
+  return hash('sha1', input, 'buffer').readUInt32BE(0) / 0x1_0000_0000;
+}

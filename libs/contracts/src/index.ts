@@ -4,3 +4,4 @@ export * from './topics';
 export * from './wire-format';
 export * from './registry/register-schemas';
 export * from './ids';
+export * from './review-selection';

@@ -2,6 +2,7 @@ export * from './service-process';
 export * from './stack-endpoints';
 export * from './wait-for';
 export * from './sample-records';
+export * from './audit-sample-ids';
 export * from './kafka-helpers';
 export * from './triton-shards';
 export * from './mesh';

@@ -118,6 +118,7 @@ export function sampleReview(decided = sampleDecided()): ReviewCompleted {
     modelRecommendation: 'APPROVE',
     completedAt,
     timestamps: { ...decided.timestamps, reviewedAt: completedAt },
+    selection: 'RISK',
   };
 }
 

@@ -7,7 +7,7 @@ export class DecisionConfig extends ServiceConfig {
   /** The versioned rule set (JSON, see rules/README.md); the service refuses to start on a bad one. */
   @IsString()
   @IsNotEmpty()
-  RULES_FILE = join(__dirname, '..', 'rules', 'rules.v1.json');
+  RULES_FILE = join(__dirname, '..', 'rules', 'rules.v2.json');
 
   /**
    * How long a decision is remembered so a redelivered input gets the very same record (same

@@ -12,6 +12,7 @@ import {
 } from '@claims-mesh/contracts';
 import type { Kafka, KafkaProducer } from '@claims-mesh/kafka';
 import {
+  claimIdOutsideAuditSample,
   sampleClaim,
   sampleEnriched,
   sampleFeatures,
@@ -31,7 +32,7 @@ type RecordMetadata = Awaited<ReturnType<KafkaProducer['send']>>[number];
 export const SCORED: Topic = 'claims.scored.v1';
 export const DECIDED: Topic = 'claims.decided.v1';
 export const REVIEWS: Topic = 'reviews.completed.v1';
-export const RULE_SET_VERSION = 'rules.v1';
+export const RULE_SET_VERSION = 'rules.v2';
 
 /**
  * A fresh consumer group whose offsets on the service's input topics are set to their end:
@@ -91,6 +92,9 @@ export interface ScoredOverrides {
 /** A scored claim of its own claim, customer and serial number, shaped by `overrides`. */
 export function scoredClaim({ score = {}, features = {}, claim = {} }: ScoredOverrides = {}): ClaimScored {
   const submitted = sampleClaim({
+    // The shipped rules send a share of the claims they settle to review, drawn by id: these
+    // claims are never drawn unless the test picks an id that is (claimIdInAuditSample).
+    claimId: claimIdOutsideAuditSample(),
     customerId: `customer-${randomUUID()}`,
     serialNumber: `SN-${randomUUID()}`,
     ...claim,

@@ -1,6 +1,6 @@
 import { Action, ClaimScored, deterministicUuid, dlqTopicOf } from '@claims-mesh/contracts';
 import { DLQ_HEADERS } from '@claims-mesh/kafka';
-import { commitGroupOffsets, ServiceProcess, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
+import { claimIdInAuditSample, commitGroupOffsets, ServiceProcess, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 import {
   DecisionPipe,
   freshGroupAtTopicEnds,
@@ -28,6 +28,12 @@ describe('decision service: rules to decisions (real Kafka, registry and Redis)'
 
   const cases: [name: string, claim: ClaimScored, action: Action, reasonCodes: string[]][] = [
     ['an unremarkable claim', scoredClaim(), 'APPROVE', ['NO_RISK_FOUND']],
+    [
+      'an unremarkable claim drawn for the audit sample',
+      scoredClaim({ claim: { claimId: claimIdInAuditSample() } }),
+      'REVIEW',
+      ['NO_RISK_FOUND', 'AUDIT_SAMPLE'],
+    ],
     [
       'a doubtful score on a serial claimed before',
       scoredClaim({
@@ -66,7 +72,7 @@ describe('decision service: rules to decisions (real Kafka, registry and Redis)'
     ],
   ];
 
-  it('publishes exactly one decision per scored claim, with the action and reason codes of rules.v1', async () => {
+  it('publishes exactly one decision per scored claim, with the action and reason codes of the shipped rules', async () => {
     await pipe.sendScored(
       cases.map(([, claim]) => claim),
       0,

@@ -155,9 +155,21 @@ describe('human-task review queue (real Kafka, registry, Redis)', () => {
       modelRecommendation: 'REJECT',
       completedAt,
       timestamps: { ...decision.timestamps, reviewedAt: completedAt },
+      selection: 'RISK',
     });
     expect(reviews.traceparentsOf(decision.claimId)).toEqual([expect.stringContaining(`-${traceId}-`)]);
     expect((await ht.api<TaskPage>('/v1/tasks?status=completed')).body.tasks[0].taskId).toBe(decision.actionId);
+  });
+
+  it('says in the verdict that its claim was drawn as an audit sample, so the label is known to be unbiased', async () => {
+    const decision = { ...reviewDecision({ fraudProbability: 0.05 }), reasonCodes: ['NO_RISK_FOUND', 'AUDIT_SAMPLE'] };
+    await ht.publish(decision);
+    await ht.task(decision.actionId);
+    expect((await ht.claim(decision.actionId)).status).toBe(200);
+    expect((await ht.complete(decision.actionId, { outcome: 'APPROVE', note: 'Nothing wrong.' })).status).toBe(200);
+
+    const [event] = await reviews.settled(decision.claimId);
+    expect(event).toEqual(expect.objectContaining({ claimId: decision.claimId, outcome: 'APPROVE', selection: 'AUDIT_SAMPLE' }));
   });
 
   it('answers a second completion with 409 and publishes no second event, even when both race', async () => {

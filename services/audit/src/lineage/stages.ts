@@ -93,7 +93,7 @@ const STAGE_SPECS: { [K in Topic]: StageSpec<TopicValues[K]> } = {
   'reviews.completed.v1': {
     stage: 'reviewed',
     timeOf: (v) => v.timestamps.reviewedAt ?? v.completedAt,
-    provenance: ['taskId', 'actionId', 'outcome', 'modelRecommendation', 'reviewerId', 'note', 'completedAt'],
+    provenance: ['taskId', 'actionId', 'outcome', 'modelRecommendation', 'reviewerId', 'note', 'completedAt', 'selection'],
   },
 };
 

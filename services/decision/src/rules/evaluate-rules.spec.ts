@@ -1,4 +1,6 @@
+import { AUDIT_SAMPLE_PURPOSE, claimBucket } from '@claims-mesh/contracts';
 import type { ClaimScored } from '@claims-mesh/contracts';
+import { randomUUID } from 'node:crypto';
 import { sampleEnriched, sampleFeatures, sampleScored, sampleClaim } from '@claims-mesh/testing';
 import { evaluateRules } from './evaluate-rules';
 import { RuleSet } from './rule-set';
@@ -97,5 +99,35 @@ describe('evaluateRules', () => {
   it('checks the route the score came by', () => {
     expect(evaluateRules(RULES, scored({ fraudProbability: 0.95, route: 'TEACHER' })).action).toBe('REJECT');
     expect(evaluateRules(RULES, scored({ fraudProbability: 0.95, route: 'CANARY' })).action).toBe('APPROVE');
+  });
+
+  describe('the audit sample', () => {
+    const SAMPLED: RuleSet = { ...RULES, auditSample: { share: 0.1 } };
+    const withId = (claimId: string, override: Parameters<typeof scored>[0] = {}) => ({ ...scored(override), claimId });
+    const ids = Array.from({ length: 5000 }, () => randomUUID());
+
+    it('sends the drawn share of claims the rules would settle to review, adding AUDIT_SAMPLE to their reasons', () => {
+      const outcomes = ids.map((id) => evaluateRules(SAMPLED, withId(id)));
+      const sampled = outcomes.filter((o) => o.action === 'REVIEW');
+      expect(Math.abs(sampled.length / ids.length - 0.1)).toBeLessThanOrEqual(0.02);
+      for (const outcome of sampled) expect(outcome.reasonCodes).toEqual(['NOTHING_FOUND', 'AUDIT_SAMPLE']);
+      expect(evaluateRules(SAMPLED, withId(ids[0], { fraudProbability: 0.95 })).reasonCodes[0]).toBe('SURE_FRAUD');
+    });
+
+    it('draws by the claim id alone, so a replay decides the same', () => {
+      const drawn = ids.find((id) => claimBucket(id, AUDIT_SAMPLE_PURPOSE) < 0.1) as string;
+      const kept = ids.find((id) => claimBucket(id, AUDIT_SAMPLE_PURPOSE) >= 0.1) as string;
+      expect(evaluateRules(SAMPLED, withId(drawn)).action).toBe('REVIEW');
+      expect(evaluateRules(SAMPLED, withId(drawn)).action).toBe('REVIEW');
+      expect(evaluateRules(SAMPLED, withId(kept)).action).toBe('APPROVE');
+      expect(evaluateRules(SAMPLED, withId(drawn, { fraudProbability: 0.95 })).reasonCodes).toEqual(['SURE_FRAUD', 'AUDIT_SAMPLE']);
+    });
+
+    it('leaves a claim the rules already send to review as it is, and draws none without an auditSample', () => {
+      const drawn = ids.find((id) => claimBucket(id, AUDIT_SAMPLE_PURPOSE) < 0.1) as string;
+      const serial = { ...scored({}, {}, { serialNumberSeenBefore: true }), claimId: drawn };
+      expect(evaluateRules(SAMPLED, serial)).toEqual({ action: 'REVIEW', reasonCodes: ['SERIAL_REUSED'] });
+      expect(evaluateRules(RULES, withId(drawn)).action).toBe('APPROVE');
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { AUDIT_SAMPLE_PURPOSE, AUDIT_SAMPLE_REASON, claimBucket } from '@claims-mesh/contracts';
 import type { Action, ClaimScored } from '@claims-mesh/contracts';
 import { ACTIONS_BY_SEVERITY, Range, Rule, RuleConditions, RuleSet } from './rule-set';
 
@@ -12,14 +13,28 @@ export interface RuleOutcome {
  * action is taken (see ACTIONS_BY_SEVERITY); the reason codes are those of the fired rules
  * that ask for that action, in rule order. So adding a rule can only make decisions
  * stricter, and moving rules around never changes an action, only the order of reasons.
- * When no rule fires, the rule set's default decides.
+ * When no rule fires, the rule set's default decides. Then a claim so settled may be drawn
+ * for the audit sample (the rule set's auditSample share): it goes to review with its reasons
+ * and AUDIT_SAMPLE.
  */
 export function evaluateRules(ruleSet: RuleSet, scored: ClaimScored): RuleOutcome {
+  const outcome = rulesOutcome(ruleSet, scored);
+  return outcome.action !== 'REVIEW' && drawnForAuditSample(ruleSet, scored.claimId)
+    ? { action: 'REVIEW', reasonCodes: [...outcome.reasonCodes, AUDIT_SAMPLE_REASON] }
+    : outcome;
+}
+
+function rulesOutcome(ruleSet: RuleSet, scored: ClaimScored): RuleOutcome {
   const fired = ruleSet.rules.filter((rule) => conditionsHold(rule.when, scored));
   if (fired.length === 0)
     return { action: ruleSet.default.action, reasonCodes: [ruleSet.default.reasonCode] };
   const action = mostSevere(fired);
   return { action, reasonCodes: fired.filter((rule) => rule.action === action).map((rule) => rule.id) };
+}
+
+/** By the claim's id alone, so a replay draws the same claims (and the same as any other instance). */
+function drawnForAuditSample(ruleSet: RuleSet, claimId: string): boolean {
+  return !!ruleSet.auditSample && claimBucket(claimId, AUDIT_SAMPLE_PURPOSE) < ruleSet.auditSample.share;
 }
 
 function mostSevere(rules: Rule[]): Action {

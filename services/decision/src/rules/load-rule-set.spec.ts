@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleScored } from '@claims-mesh/testing';
+import { claimIdInAuditSample, claimIdOutsideAuditSample, sampleClaim, sampleEnriched, sampleScored } from '@claims-mesh/testing';
 import { DecisionConfig } from '../config';
 import { evaluateRules } from './evaluate-rules';
 import { loadRuleSet, RuleSetError } from './load-rule-set';
@@ -15,12 +15,18 @@ function fileWith(name: string, text: string): string {
 }
 
 describe('loadRuleSet', () => {
-  it('loads the rule set the service ships with', () => {
+  it('loads the rule set the service ships with, which draws a hundredth of the claims it settles for the audit sample', () => {
     const ruleSet = loadRuleSet(new DecisionConfig().RULES_FILE);
-    expect(ruleSet.version).toBe('rules.v1');
-    expect(evaluateRules(ruleSet, sampleScored())).toEqual({
+    const scoredWithId = (claimId: string) => sampleScored(sampleEnriched(sampleClaim({ claimId })));
+    expect(ruleSet.version).toBe('rules.v2');
+    expect(ruleSet.auditSample).toEqual({ share: 0.01 });
+    expect(evaluateRules(ruleSet, scoredWithId(claimIdOutsideAuditSample()))).toEqual({
       action: 'APPROVE',
       reasonCodes: ['NO_RISK_FOUND'],
+    });
+    expect(evaluateRules(ruleSet, scoredWithId(claimIdInAuditSample()))).toEqual({
+      action: 'REVIEW',
+      reasonCodes: ['NO_RISK_FOUND', 'AUDIT_SAMPLE'],
     });
   });
 

@@ -36,6 +36,12 @@ export interface RuleSet {
   rules: Rule[];
   /** What happens to a claim no rule fires for. */
   default: { action: Action; reasonCode: string };
+  /**
+   * The share (0..1) of the claims the rules would settle on their own (any action but REVIEW)
+   * that go to review instead, with reason code AUDIT_SAMPLE added: reviewer verdicts on
+   * them are labels not biased towards risk, for training and for measuring the models.
+   */
+  auditSample?: { share: number };
 }
 
 /**

@@ -143,4 +143,21 @@ describe('validateRuleSet', () => {
     const rule = { ...GOOD_RULE, when: { features: { newFlag: true } } };
     expect(validateRuleSet(ruleSetWith([rule]), kinds).problems).toEqual([]);
   });
+
+  it('accepts an audit sample share from 0 to 1 and refuses anything else', () => {
+    expect(problemsOf(ruleSetWith([GOOD_RULE], { auditSample: { share: 0.01 } }))).toEqual([]);
+    expect(problemsOf(ruleSetWith([GOOD_RULE], { auditSample: { share: 1.5 } }))).toEqual([
+      'auditSample: share must be a number from 0 to 1, got 1.5',
+    ]);
+    expect(problemsOf(ruleSetWith([GOOD_RULE], { auditSample: { shares: 0.1 } }))).toEqual([
+      'auditSample: shares is not a known field; expected share',
+      'auditSample: share must be a number from 0 to 1, got nothing',
+    ]);
+  });
+
+  it('keeps the reason code AUDIT_SAMPLE for the audit sample', () => {
+    expect(problemsOf(ruleSetWith([{ ...GOOD_RULE, id: 'AUDIT_SAMPLE' }]))).toEqual([
+      'rules[0] (AUDIT_SAMPLE): id AUDIT_SAMPLE is reserved for claims drawn as an audit sample',
+    ]);
+  });
 });

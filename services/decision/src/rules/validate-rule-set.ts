@@ -1,4 +1,4 @@
-import { ActionSymbols, ChannelSymbols, RouteSymbols } from '@claims-mesh/contracts';
+import { ActionSymbols, AUDIT_SAMPLE_REASON, ChannelSymbols, RouteSymbols } from '@claims-mesh/contracts';
 import type { FeatureKind } from './feature-kinds';
 import type { RuleSet } from './rule-set';
 
@@ -9,7 +9,8 @@ const VERSION = /^[A-Za-z0-9._-]+$/;
 const REASON_CODE = /^[A-Z][A-Z0-9_]*$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
-const RULE_SET_KEYS = ['version', 'description', 'default', 'rules'];
+const RULE_SET_KEYS = ['version', 'description', 'default', 'auditSample', 'rules'];
+const AUDIT_SAMPLE_KEYS = ['share'];
 const DEFAULT_KEYS = ['action', 'reasonCode'];
 const RULE_KEYS = ['id', 'description', 'when', 'action'];
 const CONDITION_KEYS = [
@@ -53,6 +54,7 @@ export function validateRuleSet(
     );
   checkOptionalString(input.description, 'description', top);
   checkDefault(input.default, report('default'));
+  if ('auditSample' in input) checkAuditSample(input.auditSample, report('auditSample'));
 
   if (!Array.isArray(input.rules) || input.rules.length === 0) {
     top(`rules must be a non-empty array, got ${show(input.rules)}`);
@@ -64,6 +66,7 @@ export function validateRuleSet(
       if (id !== undefined && firstIndexOfId.has(id))
         where(`id ${id} is already the id of rules[${firstIndexOfId.get(id)}]`);
       else if (id !== undefined) firstIndexOfId.set(id, index);
+      if (id === AUDIT_SAMPLE_REASON) where(`id ${id} is reserved for claims drawn as an audit sample`);
       checkRule(rule, featureKinds, where);
     });
   }
@@ -79,6 +82,13 @@ function checkDefault(value: unknown, report: Report): void {
   checkKeys(value, DEFAULT_KEYS, '', report);
   checkAction(value.action, 'action', report);
   checkReasonCode(value.reasonCode, 'reasonCode', report);
+}
+
+function checkAuditSample(value: unknown, report: Report): void {
+  if (!isObject(value)) return report(`must be an object { share }, got ${show(value)}`);
+  checkKeys(value, AUDIT_SAMPLE_KEYS, '', report);
+  if (typeof value.share !== 'number' || !Number.isFinite(value.share) || !withinBounds(value.share, PROBABILITY))
+    report(`share must be ${describeBounds(PROBABILITY)}, got ${show(value.share)}`);
 }
 
 function checkRule(rule: unknown, featureKinds: ReadonlyMap<string, FeatureKind>, report: Report): void {

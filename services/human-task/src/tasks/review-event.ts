@@ -1,4 +1,4 @@
-import { deterministicUuid, ReviewCompleted, ReviewOutcome } from '@claims-mesh/contracts';
+import { deterministicUuid, ReviewCompleted, ReviewOutcome, reviewSelectionOf } from '@claims-mesh/contracts';
 import type { ReviewTask } from './review-task';
 
 /** eventId of a task's verdict: derived from the task, so any republish carries the same id. */
@@ -20,5 +20,6 @@ export function reviewCompletedOf(task: ReviewTask, outcome: ReviewOutcome, note
     modelRecommendation: task.modelRecommendation,
     completedAt,
     timestamps: { ...decision.timestamps, reviewedAt: completedAt },
+    selection: reviewSelectionOf(decision.reasonCodes),
   };
 }

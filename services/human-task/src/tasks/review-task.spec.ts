@@ -43,7 +43,13 @@ describe('review task', () => {
       modelRecommendation: 'REJECT',
       completedAt: 5_000,
       timestamps: { ...decision.timestamps, reviewedAt: 5_000 },
+      selection: 'RISK',
     });
     expect(reviewCompletedOf(task, 'REJECT', 'other', 'someone-else', 9_000).eventId).toBe(event.eventId);
+  });
+
+  it('says which way the claim was drawn for review: by risk, or as an audit sample', () => {
+    const sampled = { ...sampleDecided(), reasonCodes: ['NO_RISK_FOUND', 'AUDIT_SAMPLE'] };
+    expect(reviewCompletedOf(newTask(sampled, POLICY, 0, {}), 'APPROVE', 'ok', 'r-1', 1).selection).toBe('AUDIT_SAMPLE');
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { claimBucket, inCanary } from './canary-split';
+import { claimBucket } from '@claims-mesh/contracts';
+import { inCanary } from './canary-split';
 
 describe('canary split', () => {
   it.each([0.1, 0.25, 0.5])('puts %p of 10,000 claims in the canary, within ±2%', (weight) => {
