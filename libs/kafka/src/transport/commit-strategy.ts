@@ -20,6 +20,15 @@ export interface CommitStrategy {
   close(): Promise<void>;
 }
 
+/** What a commit strategy needs from its session to retry a failed commit in place. */
+export interface CommitControl {
+  /** False once the session is stopping: a commit that fails then is not retried. */
+  shouldContinue(): boolean;
+  log(message: string): void;
+}
+
+export const ALWAYS_CONTINUE: CommitControl = { shouldContinue: () => true, log: () => undefined };
+
 /** The next offset to read per partition, after the records a poll handled. */
 export class ConsumedOffsets {
   private readonly next = new Map<string, TopicPartitionOffset>();

@@ -4,7 +4,7 @@ import { AtLeastOnceCommits } from './at-least-once-commits';
 import { RetryControl } from './backoff';
 import { BatchOutputs } from './batch-outputs';
 import { BatchWatch } from './batch-watch';
-import { CommitStrategy, ConsumedOffsets } from './commit-strategy';
+import { CommitControl, CommitStrategy, ConsumedOffsets } from './commit-strategy';
 import { connectConsumer, connectProducer, consume, disconnect, NativeConsumer, NativeProducer, transactions } from './native-clients';
 import { Handler, RecordRunner } from './record-runner';
 import { TransactionalCommits } from './transactional-commits';
@@ -15,6 +15,12 @@ export interface SessionSettings {
   groupId: string;
   /** Exactly-once: the transactional producer's id, stable per consumer instance. At-least-once when absent. */
   transactionalId?: string;
+  /**
+   * Static membership (KIP-345): a restarted instance with the same id takes its partitions back
+   * without a rebalance. Such a member does not leave the group when it closes: its partitions wait
+   * for its return, or for the session timeout.
+   */
+  groupInstanceId?: string;
   commitIntervalMs: number;
   fetchWaitMs: number;
   fetchMinBytes: number;
@@ -36,6 +42,12 @@ export interface SessionParts {
 
 const ASSIGN_PARTITIONS = -175;
 const REVOKE_PARTITIONS = -174;
+/**
+ * How long consumption may stay paused on commits that keep failing retriably before the session
+ * gives up and a new one starts (rejoining the group, reading from the committed offsets). Longer
+ * than a broker's failover; a rebalance is not served while paused.
+ */
+const HELD_COMMIT_LIMIT_MS = 60_000;
 /** How long an idle poll waits for a first record before the loop looks at its commit interval again. */
 const IDLE_POLL_MS = 100;
 
@@ -85,6 +97,7 @@ export class ConsumerSession {
       consumer = await connectConsumer({
         ...connection,
         'group.id': settings.groupId,
+        ...(settings.groupInstanceId ? { 'group.instance.id': settings.groupInstanceId } : {}),
         'enable.auto.commit': false,
         'enable.auto.offset.store': false,
         'isolation.level': 'read_committed',
@@ -101,13 +114,19 @@ export class ConsumerSession {
       throw error;
     }
     consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
+    const control: CommitControl = { shouldContinue: () => !rebalances.session?.closing, log: parts.log };
     const strategy: CommitStrategy = settings.transactionalId
-      ? new TransactionalCommits(producer, consumer, settings.commitIntervalMs, parts.metrics)
-      : new AtLeastOnceCommits(producer, consumer, settings.commitIntervalMs, parts.metrics);
+      ? new TransactionalCommits(producer, consumer, settings.commitIntervalMs, parts.metrics, control)
+      : new AtLeastOnceCommits(producer, consumer, settings.commitIntervalMs, parts.metrics, control);
     const session = new ConsumerSession(consumer, producer, strategy, settings, parts);
     rebalances.session = session;
     consumer.subscribe([...parts.handlers.keys()]);
     return session;
+  }
+
+  /** Once close() is called: the commit strategy stops retrying a failed commit then. */
+  get closing(): boolean {
+    return this.stopping;
   }
 
   /** Runs until stop() (resolves) or a failure (rejects). */
@@ -189,15 +208,26 @@ export class ConsumerSession {
     await this.strategy.add(outputs.messages, consumed);
   }
 
-  /** Bounds the records held uncommitted: no fetching while the commit is made. */
+  /**
+   * Bounds the records held uncommitted: no fetching until a commit brings them under the bound. A
+   * commit that failed and will be retried (a broker going away) leaves them held: the partitions
+   * stay paused and the commit is tried again when due.
+   */
   private async pausedUntilCommitted(): Promise<void> {
     const { metrics } = this.parts;
+    const { maxUncommittedRecords } = this.settings;
     const assigned = this.consumer.assignments();
     this.consumer.pause(assigned);
     metrics.pausedPartitions.set(1);
     metrics.pauses.inc();
     try {
+      const giveUpAt = Date.now() + HELD_COMMIT_LIMIT_MS;
       await this.strategy.commit();
+      while (this.strategy.uncommitted >= maxUncommittedRecords && !this.stopping) {
+        if (Date.now() > giveUpAt) throw new Error(`no commit succeeded for ${HELD_COMMIT_LIMIT_MS / 1000} s with ${this.strategy.uncommitted} records held`);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(1000, this.strategy.dueInMs(Date.now())))));
+        await this.strategy.commit();
+      }
     } finally {
       this.consumer.resume(assigned);
       metrics.pausedPartitions.set(0);

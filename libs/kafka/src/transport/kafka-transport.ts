@@ -48,6 +48,11 @@ export interface KafkaTransportOptions {
    * Tells this consumer instance from the group's others: the transactional id is
    * `<groupId>.<instanceId>`, so a restarted instance fences its predecessor's open transaction
    * at once. The host name by default (one instance per host or pod); replicas on one host need their own.
+   * Given explicitly (KAFKA_INSTANCE_ID), it is also the consumer's static group membership
+   * (group.instance.id, KIP-345): a restarted instance gets its partitions back at once instead of
+   * after a rebalance that waits out its predecessor's session. Only then, since two consumers of one
+   * group with the same id fence each other, and the host name does not tell apart two instances
+   * started on one machine (as tests do).
    */
   instanceId?: string;
   backoff?: BackoffOptions;
@@ -153,6 +158,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       connection: options.connection,
       groupId: options.groupId,
       transactionalId: options.transactional ? `${options.groupId}.${instanceId}` : undefined,
+      groupInstanceId: options.instanceId,
       commitIntervalMs: options.commitIntervalMs ?? 100,
       fetchWaitMs: options.fetchWaitMs ?? 25,
       fetchMinBytes: options.fetchMinBytes ?? 65_536,

@@ -1,4 +1,4 @@
-import { KafkaConsumer, LibrdKafkaError, Message, Producer, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import { KafkaConsumer, LibrdKafkaError, Message, Producer, TopicPartition, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
 import type { ConsumerGlobalConfig, ConsumerTopicConfig, ProducerGlobalConfig } from '@confluentinc/kafka-javascript';
 import { headerList, OutgoingMessage } from './records';
 
@@ -13,9 +13,12 @@ export type NativeConsumer = KafkaConsumer & {
   setDefaultIsTimeoutOnlyForFirstMessage(timeoutOnlyForFirst: boolean): void;
   /** Inside a revocation: whether the partitions were lost (session timed out) rather than handed over. */
   assignmentLost(): boolean;
+  /** commitSync's work on a libuv worker thread, with a callback; missing from the type declarations. */
+  commitCb(offsets: TopicPartitionOffset[], callback: (error: LibrdKafkaError | null) => void): void;
 };
 export type NativeProducer = Producer;
 
+/** Connecting, and a producer's flush before it disconnects. */
 const OPERATION_TIMEOUT_MS = 30_000;
 
 function settle<T = void>(run: (done: (error: LibrdKafkaError | null | undefined, value?: T) => void) => void): Promise<T> {
@@ -55,14 +58,42 @@ export function consume(consumer: NativeConsumer, max: number): Promise<Message[
   return settle<Message[]>((done) => consumer.consume(max, done));
 }
 
+/**
+ * How long one attempt of a transactional call or an offset commit may block. Short, so a broker
+ * that died mid-call costs seconds, not librdkafka's 30 s: the caller classifies the failure
+ * (kafka-errors.ts) and calls again, and librdkafka resumes a timed-out transactional call where it
+ * stands. initTransactions gets longer: a restarted instance's init waits for its predecessor's
+ * open transaction to be aborted.
+ */
+export const ATTEMPT_TIMEOUT_MS = 5000;
+const INIT_TIMEOUT_MS = 15_000;
+
 export const transactions = {
-  init: (producer: NativeProducer) => settle((done) => producer.initTransactions(OPERATION_TIMEOUT_MS, done)),
+  init: (producer: NativeProducer, timeoutMs = INIT_TIMEOUT_MS) => settle((done) => producer.initTransactions(timeoutMs, done)),
   begin: (producer: NativeProducer) => settle((done) => producer.beginTransaction(done)),
-  sendOffsets: (producer: NativeProducer, offsets: TopicPartitionOffset[], consumer: NativeConsumer) =>
-    settle((done) => producer.sendOffsetsToTransaction(offsets, consumer, OPERATION_TIMEOUT_MS, done)),
-  commit: (producer: NativeProducer) => settle((done) => producer.commitTransaction(OPERATION_TIMEOUT_MS, done)),
-  abort: (producer: NativeProducer) => settle((done) => producer.abortTransaction(OPERATION_TIMEOUT_MS, done)),
+  sendOffsets: (producer: NativeProducer, offsets: TopicPartitionOffset[], consumer: NativeConsumer, timeoutMs = ATTEMPT_TIMEOUT_MS) =>
+    settle((done) => producer.sendOffsetsToTransaction(offsets, consumer, timeoutMs, done)),
+  commit: (producer: NativeProducer, timeoutMs = ATTEMPT_TIMEOUT_MS) => settle((done) => producer.commitTransaction(timeoutMs, done)),
+  abort: (producer: NativeProducer, timeoutMs = ATTEMPT_TIMEOUT_MS) => settle((done) => producer.abortTransaction(timeoutMs, done)),
 };
+
+/**
+ * Commits offsets on a libuv worker thread (commitSync would block the event loop, health probes
+ * included, for as long as the coordinator takes: up to a broker-side timeout while a dead broker
+ * is still in the offsets topic's ISR).
+ */
+export function commitOffsets(consumer: NativeConsumer, offsets: TopicPartitionOffset[]): Promise<void> {
+  return settle((done) => consumer.commitCb(offsets, (error: LibrdKafkaError | null) => done(error)));
+}
+
+/** The group's committed offsets of these partitions (offset < 0 where none is committed yet). */
+export function committedOffsets(consumer: NativeConsumer, partitions: TopicPartition[], timeoutMs: number): Promise<TopicPartitionOffset[]> {
+  return settle<TopicPartitionOffset[]>((done) => consumer.committed(partitions, timeoutMs, done));
+}
+
+export function seek(consumer: NativeConsumer, position: TopicPartitionOffset, timeoutMs: number): Promise<void> {
+  return settle((done) => consumer.seek(position, timeoutMs, (error: LibrdKafkaError) => done(error)));
+}
 
 export function flush(producer: NativeProducer, timeoutMs = OPERATION_TIMEOUT_MS): Promise<void> {
   return settle((done) => producer.flush(timeoutMs, done));

@@ -13,6 +13,7 @@ export class TransportMetrics {
   readonly pauses: Counter;
   readonly transactions: Counter<'outcome'>;
   readonly commitSeconds: Histogram<'kind'>;
+  readonly commitFailures: Counter<'kind' | 'action'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -76,6 +77,12 @@ export class TransportMetrics {
       help: 'Time to commit one interval: a transaction (sendOffsets + commit), or waiting for acks and committing offsets.',
       labelNames: ['kind'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.commitFailures = new Counter({
+      name: 'kafka_commit_failures_total',
+      help: 'Commit attempts that failed without ending the consumer session, by kind (transaction, offsets) and what was done (retry, abort, rejoin).',
+      labelNames: ['kind', 'action'],
       registers,
     });
     this.pauses = new Counter({
