@@ -92,7 +92,7 @@ describe('decision service: final decisions after human review (real Kafka, regi
     expect(decision).toMatchObject({ action: 'REJECT', final: true, reviewerOverrode: false });
   });
 
-  it('counts decisions by action and rule-set version, and reviewer overrides against reviews', async () => {
+  it('counts decisions by action, rule-set version, model and route, and reviewer overrides against reviews by how the claim was drawn', async () => {
     const before = await metricsOf(service);
     const inReview = await claimInReview();
     await pipe.sendReviews([verdict(inReview, 'REJECT', 'APPROVE')]);
@@ -101,14 +101,18 @@ describe('decision service: final decisions after human review (real Kafka, regi
 
     const added = (name: string, labels: Record<string, string>) =>
       metricValue(after, name, labels) - metricValue(before, name, labels);
-    const version = { rule_set_version: RULE_SET_VERSION };
+    const version = {
+      rule_set_version: RULE_SET_VERSION,
+      model: `${inReview.model.name}:${inReview.model.version}`,
+      route: inReview.route,
+    };
     // Other suites may feed claims.scored.v1 meanwhile, so automatic decisions are at least this suite's one.
     expect(
       added('decisions_total', { ...version, action: 'REVIEW', decided_by: 'rules' }),
     ).toBeGreaterThanOrEqual(1);
     expect(added('decisions_total', { ...version, action: 'REJECT', decided_by: 'reviewer' })).toBe(1);
-    expect(added('reviews_completed_total', version)).toBe(1);
-    expect(added('reviewer_overrides_total', version)).toBe(1);
+    expect(added('reviews_completed_total', { ...version, selection: 'RISK' })).toBe(1);
+    expect(added('reviewer_overrides_total', { ...version, selection: 'RISK' })).toBe(1);
   });
 
   it('dead-letters a verdict on a task it never sent to review, saying so', async () => {
