@@ -30,6 +30,7 @@ help:
 	@echo "make test   - install, start the stack, lint, unit and integration tests"
 	@echo "make down   - stop the services and the stack"
 	@echo "make status - one line per stack component and service"
+	@echo "make retrain - train candidate fraud models and register them with their cards in MLflow"
 
 $(NODE_HOME)/bin/node:
 	@echo "[make] bootstrapping Node $(NODE_VERSION) from the npm registry (machine has $(SYSTEM_NODE_MAJOR))"
@@ -132,6 +133,13 @@ bench-feature-hop: build stack-up topics
 # The ingest HTTP path (POST /v1/claims/batch) with the bare relay for reference; writes results/bench/ingest-http.json.
 bench-ingest-http: build stack-up topics
 	node load-tests/dist/bench/ingest-http/main.js
+
+# Trains candidates to replace the served fraud models (synthetic claims for now) and registers them
+# with their model cards in MLflow (http://127.0.0.1:5000), parent = the version Triton serves, approval
+# pending; they are not loaded into Triton. See infra/local/mlflow/retrain.sh and infra/models/README.md.
+.PHONY: retrain
+retrain:
+	infra/local/mlflow/retrain.sh
 
 .PHONY: k6 load bench
 

@@ -4,9 +4,14 @@ Each row is one claim as the inference gateway sees it: the claim's amount plus 
 the feature service computes (schemas/types/Features.avsc), in the column order of
 feature-order.json. The label depends on those features only, through the fraud logit below,
 so a model that sees the same features can learn it.
+
+Each claim also has the segments a model is evaluated on, product, region and channel
+(`generate_claims`). They are not model inputs: region and channel are drawn from a random
+stream of their own, independent of fraud, so adding them left every feature and label as it was.
 """
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,6 +29,13 @@ PRODUCTS = np.array(
         (80_000, 0.50),  # tv
     ]
 )
+
+PRODUCT_NAMES = ("phone", "laptop", "washer", "headphones", "tv")  # in the order of PRODUCTS
+
+# Region codes as the demo's claims use them, channels as schemas/types/Channel.avsc lists them,
+# each with its share of claims.
+REGIONS = {"EU-WEST": 0.4, "EU-NORTH": 0.2, "UK": 0.25, "US-EAST": 0.15}
+CHANNELS = {"WEB": 0.45, "MOBILE_APP": 0.3, "PHONE": 0.1, "BRANCH": 0.05, "PARTNER_API": 0.1}
 
 FRAUD_INTERCEPT = -4.5  # about 6.4% of claims are fraudulent
 
@@ -66,7 +78,8 @@ def _prior_amount_sums(rng, prior_1h, prior_24h, prior_30d):
 
 
 def _claim_amount(rng, n):
-    """Claimed amount and its z-score against the product's amount distribution."""
+    """Product (index into PRODUCTS), claimed amount and its z-score against the product's
+    amount distribution."""
     product = rng.integers(0, len(PRODUCTS), n)
     median, sigma = PRODUCTS[product, 0], PRODUCTS[product, 1]
     # 4% of claims are inflated two to five times over what the product usually costs.
@@ -74,7 +87,7 @@ def _claim_amount(rng, n):
     amount = np.round(median * np.exp(sigma * rng.standard_normal(n)) * inflation)
     mean = median * np.exp(sigma**2 / 2)
     sd = mean * np.sqrt(np.exp(sigma**2) - 1)
-    return amount, (amount - mean) / sd
+    return product, amount, (amount - mean) / sd
 
 
 def fraud_logit(f):
@@ -97,12 +110,28 @@ def fraud_logit(f):
     )
 
 
+class Claims(NamedTuple):
+    x: np.ndarray  # features [n, len(feature_names())] float64
+    fraud: np.ndarray  # labels [n] int
+    segments: dict  # segment name (product, region, channel) -> [n] str
+
+
 def generate(n, seed):
     """n claims as (features [n, len(feature_names())] float64, fraud labels [n] int)."""
+    claims = generate_claims(n, seed)
+    return claims.x, claims.fraud
+
+
+def _pick(rng, shares, n):
+    return rng.choice(np.array(list(shares)), size=n, p=list(shares.values()))
+
+
+def generate_claims(n, seed):
+    """n claims with their features, fraud labels and segments."""
     rng = np.random.default_rng(seed)
     prior_1h, prior_24h, prior_30d = _customer_history(rng, n)
     sum_1h, sum_24h, sum_30d = _prior_amount_sums(rng, prior_1h, prior_24h, prior_30d)
-    amount, z_score = _claim_amount(rng, n)
+    product, amount, z_score = _claim_amount(rng, n)
     # 2% of claims are dated before their policy started; the rest fall in a 3-year policy term.
     days = np.where(rng.random(n) < 0.02, -rng.integers(1, 60, n), rng.integers(0, 1096, n))
     columns = {
@@ -123,4 +152,12 @@ def generate(n, seed):
     }
     fraud = (rng.random(n) < 1 / (1 + np.exp(-fraud_logit(columns)))).astype(int)
     x = np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in feature_names()])
-    return x, fraud
+    # A stream of its own (spawned from the same seed), so the draws above are those of a
+    # generator without segments.
+    segment_rng = np.random.default_rng([seed, 1])
+    segments = {
+        "product": np.array(PRODUCT_NAMES)[product],
+        "region": _pick(segment_rng, REGIONS, n),
+        "channel": _pick(segment_rng, CHANNELS, n),
+    }
+    return Claims(x, fraud, segments)

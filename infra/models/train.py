@@ -4,36 +4,44 @@ usage: python train.py REPOSITORY_DIR
 
 fraud_teacher is an MLP; fraud_student is a logistic regression distilled from its teacher's
 soft labels. Each comes in versions 1 and 2 (VERSIONS). All are trained on the same synthetic
-claims (claims_data.py) and scored on the same held-out split, whose metrics are printed and
+claims (training_data.py) and scored on the same held-out split, whose metrics are printed and
 kept in REPOSITORY_DIR/training-report.json. The data and every model are seeded: a rerun
 gives the same weights.
+
+Each version's directory also gets its model card and the drift reference of its training rows
+(model_card.py), which registry.py registers in MLflow. This script neither needs nor talks to
+MLflow: the stack trains when Triton installs, whether or not the registry runs.
 """
 import json
 import shutil
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
 import claims_data
+import drift_reference
+import evaluation
+import model_card
+import training_data
+from code_version import code_version
 from fraud_net import FraudNet
 
 HERE = Path(__file__).parent
-DATA_SEED = 20240501
-ROWS = 100_000
-TEST_FRACTION = 0.2
+MODELS = ("fraud_teacher", "fraud_student")
 
 # Version 2 is a retrain with another seed, a wider teacher and stronger regularisation, so the
 # two versions give visibly different scores for canary and shadow comparisons.
 VERSIONS = {
-    1: {"seed": 1, "hidden": (32, 16), "alpha": 1e-4, "student_c": 1.0},
-    2: {"seed": 2, "hidden": (64, 32), "alpha": 1e-3, "student_c": 0.05},
+    1: {"seed": 1, "hidden": [32, 16], "alpha": 1e-4, "student_c": 1.0},
+    2: {"seed": 2, "hidden": [64, 32], "alpha": 1e-3, "student_c": 0.05},
 }
+# The versions in the repository Triton installs with go straight into service: the install approves them.
+BOOTSTRAP_APPROVAL = {"status": "approved", "by": "bootstrap (stack install)"}
 
 MAX_BATCH_SIZE = 256
 # The gateway forms the batches; Triton's own batcher only merges requests that arrive together
@@ -69,14 +77,6 @@ def distil_student(x, teacher_probability, version):
     )
 
 
-def metrics(y, probability):
-    return {
-        "auc": round(float(roc_auc_score(y, probability)), 4),
-        "accuracy": round(float(accuracy_score(y, probability >= 0.5)), 4),
-        "log_loss": round(float(log_loss(y, probability)), 4),
-    }
-
-
 def exported(scaling, model, x_test_raw, x_test_scaled):
     """The model as a FraudNet, checked to score like scikit-learn does."""
     if isinstance(model, MLPClassifier):
@@ -103,48 +103,88 @@ instance_group [ {{ kind: KIND_CPU, count: 1 }} ]
 """
 
 
+class Training:
+    """What every version trained on one dataset shares: the data, its input scaling, the
+    provenance facts and the drift reference of its training rows."""
+
+    def __init__(self, data):
+        self.data = data
+        names = claims_data.feature_names()
+        log_columns = [name not in claims_data.boolean_features() and name != "amountZScore" for name in names]
+        self.x_train, self.x_test = data.x[data.train], data.x[data.held_out]
+        self.y_train, self.y_test = data.y[data.train], data.y[data.held_out]
+        self.scaling = FraudNet.scaling_for(self.x_train, log_columns)
+        self.s_train, self.s_test = self.scaling.scale_inputs(self.x_train), self.scaling.scale_inputs(self.x_test)
+        self.dataset_hash = data.content_hash()
+        self.code = code_version()
+        self.reference = drift_reference.reference(
+            self.x_train, names, {k: v[data.train] for k, v in data.segments.items()}, data.window
+        )
+
+    def train_version(self, repository, number, recipe, parents, approval):
+        """Trains the teacher and student of version `number` with `recipe` and writes each to
+        repository/<model>/<number>/ with its card. parents: model name -> the card's parent
+        entry (None for a first version). Returns each model's card."""
+        teacher = fit_teacher(self.s_train, self.y_train, recipe)
+        student = distil_student(self.s_train, teacher.predict_proba(self.s_train)[:, 1], recipe)
+        probability = {
+            "fraud_teacher": teacher.predict_proba(self.s_test)[:, 1],
+            "fraud_student": student.predict_proba(self.s_test)[:, 1],
+        }
+        pair = {"teacher": f"fraud_teacher v{number}", "student": f"fraud_student v{number}"}
+        segments = {k: v[self.data.held_out] for k, v in self.data.segments.items()}
+        trained_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        cards = {}
+        for name, model in (("fraud_teacher", teacher), ("fraud_student", student)):
+            other = probability["fraud_student" if name == "fraud_teacher" else "fraud_teacher"]
+            cards[name] = model_card.build(
+                name=name, version=number, data=self.data, dataset_hash=self.dataset_hash, recipe=recipe,
+                code=self.code, pair=pair, parent=parents[name], approval=approval, trained_at=trained_at,
+                held_out=evaluation.held_out_metrics(self.y_test, probability[name], other),
+                segments=evaluation.segment_metrics(self.y_test, probability[name], other, segments),
+            )
+            version_dir = write_model(repository, name, number, exported(self.scaling, model, self.x_test, self.s_test))
+            model_card.write(version_dir, cards[name])
+            (version_dir / model_card.DRIFT_REFERENCE_FILE).write_text(json.dumps(self.reference) + "\n")
+        return cards
+
+
 def write_model(repository, name, version, net):
     version_dir = repository / name / str(version)
     version_dir.mkdir(parents=True)
     shutil.copy(HERE / "triton_model.py", version_dir / "model.py")
     shutil.copy(HERE / "fraud_net.py", version_dir / "fraud_net.py")
     net.save(version_dir / "weights.npz")
+    return version_dir
+
+
+def summary(card):
+    """The figures printed and kept in training-report.json."""
+    metrics = card["held_out_metrics"]
+    return {k: metrics[k] for k in ("auc", "brier", "log_loss", "accuracy", "student_teacher_agreement")}
 
 
 def main(target):
     started = time.time()
-    names = claims_data.feature_names()
-    x, y = claims_data.generate(ROWS, DATA_SEED)
-    x_train, x_test, y_train, y_test = train_test_split(
-        x, y, test_size=TEST_FRACTION, random_state=DATA_SEED, stratify=y
-    )
-    log_columns = [name not in claims_data.boolean_features() and name != "amountZScore" for name in names]
-    scaling = FraudNet.scaling_for(x_train, log_columns)
-    s_train, s_test = scaling.scale_inputs(x_train), scaling.scale_inputs(x_test)
-    print(f"[train] {ROWS} synthetic claims, {y.mean():.1%} fraudulent, {len(y_test)} held out", flush=True)
+    training = Training(training_data.synthetic())
+    data = training.data
+    print(f"[train] {len(data.y)} synthetic claims, {data.y.mean():.1%} fraudulent, {len(data.held_out)} held out", flush=True)
 
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    report = {"rows": ROWS, "fraud_rate": round(float(y.mean()), 4), "held_out": len(y_test), "models": {}}
-    for number, version in VERSIONS.items():
-        teacher = fit_teacher(s_train, y_train, version)
-        student = distil_student(s_train, teacher.predict_proba(s_train)[:, 1], version)
-        teacher_test = teacher.predict_proba(s_test)[:, 1]
-        student_test = student.predict_proba(s_test)[:, 1]
-        results = {
-            "fraud_teacher": metrics(y_test, teacher_test),
-            "fraud_student": {
-                **metrics(y_test, student_test),
-                "agrees_with_teacher": round(float(np.mean((student_test >= 0.5) == (teacher_test >= 0.5))), 4),
-            },
-        }
-        for name, model in (("fraud_teacher", teacher), ("fraud_student", student)):
-            write_model(partial, name, number, exported(scaling, model, x_test, s_test))
-            report["models"][f"{name}/{number}"] = results[name]
-            print(f"[train] {name} v{number}: {json.dumps(results[name])}", flush=True)
+    report = {"rows": len(data.y), "fraud_rate": round(float(data.y.mean()), 4), "held_out": len(data.held_out),
+              "dataset_hash": training.dataset_hash, "code_version": training.code, "models": {}}
+    # Version 2 is trained to replace version 1, so version 1 is its parent.
+    parents = {name: None for name in MODELS}
+    for number, recipe in VERSIONS.items():
+        cards = training.train_version(partial, number, recipe, parents, BOOTSTRAP_APPROVAL)
+        for name, card in cards.items():
+            report["models"][f"{name}/{number}"] = summary(card)
+            print(f"[train] {name} v{number}: {json.dumps(summary(card))}", flush=True)
+        parents = {name: {"version": number, "training_key": card["training"]["training_key"]} for name, card in cards.items()}
 
-    for name in ("fraud_teacher", "fraud_student"):
-        (partial / name / "config.pbtxt").write_text(model_config(name, len(names), VERSIONS))
+    for name in MODELS:
+        (partial / name / "config.pbtxt").write_text(model_config(name, len(claims_data.feature_names()), VERSIONS))
     (partial / "training-report.json").write_text(json.dumps(report, indent=2) + "\n")
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
