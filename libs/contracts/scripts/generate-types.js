@@ -68,6 +68,15 @@ function collectNested(schema, into) {
   if (typeof schema.type === 'object') collectNested(schema.type, into);
 }
 
+/** The value type of each Avro topic of one kind, and the union of their names. */
+function topicValues(interfaceName, unionName, kind, what) {
+  const entries = TOPICS.filter((t) => t.valueSchema && (t.kind ?? 'event') === kind).map((t) => `  '${t.name}': ${t.valueSchema};`);
+  return (
+    `\n/** The value type of each ${what} of topics.json. */\nexport interface ${interfaceName} {\n${entries.join('\n')}\n}\n\n` +
+    `export type ${unionName} = keyof ${interfaceName};\n`
+  );
+}
+
 function generate() {
   const declared = new Map();
   for (const schema of new Set(namedTypes().values())) collectNested(schema, declared);
@@ -76,9 +85,8 @@ function generate() {
     .map((name) => declaration(declared.get(name)))
     .join('\n');
   const topicMap =
-    '\n/** The value type of each topic of topics.json. */\nexport interface TopicValues {\n' +
-    TOPICS.filter((t) => t.valueSchema).map((t) => `  '${t.name}': ${t.valueSchema};`).join('\n') +
-    '\n}\n\nexport type Topic = keyof TopicValues;\n';
+    topicValues('TopicValues', 'Topic', 'event', 'claim-event topic') +
+    topicValues('ControlTopicValues', 'ControlTopic', 'control', 'control topic');
   const header =
     '// Generated from schemas/*.avsc by libs/contracts/scripts/generate-types.js. Do not edit:\n' +
     '// change the schema and rebuild. Timestamps (timestamp-millis) are epoch milliseconds,\n' +

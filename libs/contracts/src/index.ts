@@ -5,3 +5,4 @@ export * from './wire-format';
 export * from './registry/register-schemas';
 export * from './ids';
 export * from './review-selection';
+export * from './model-rollout';

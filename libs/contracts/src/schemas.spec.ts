@@ -11,24 +11,49 @@ function everyField(record: AvroRecordSchema, visit: (field: AvroField, path: st
   }
 }
 
+/** Names of the value schemas of the topics of one kind (a schema may serve several topics). */
+function schemasOfKind(kind: 'event' | 'control'): string[] {
+  const names = meshTopics()
+    .filter((t) => t.kind === kind && t.valueSchema)
+    .map((t) => t.valueSchema as string);
+  return [...new Set(names)].sort();
+}
+
 describe('schemas/', () => {
-  it('declares the five value schemas of DESIGN.md', () => {
-    expect(valueSchemaNames()).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimScored', 'ClaimSubmitted', 'ReviewCompleted']);
+  it('declares the five claim-event schemas of DESIGN.md and the gateway rollout control schema, each for a topic', () => {
+    expect(valueSchemaNames()).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimScored', 'ClaimSubmitted', 'ModelRollout', 'ReviewCompleted']);
+    expect(schemasOfKind('event')).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimScored', 'ClaimSubmitted', 'ReviewCompleted']);
+    expect(schemasOfKind('control')).toEqual(['ModelRollout']);
   });
 
-  it.each(valueSchemaNames())('%s is namespaced, documents every field and carries the provenance fields', (name) => {
+  it.each(valueSchemaNames())('%s documents every field', (name) => {
+    const undocumented: string[] = [];
+    everyField(valueSchema(name).json, (field, path) => !field.doc && undocumented.push(path));
+    expect(undocumented).toEqual([]);
+  });
+
+  it.each(schemasOfKind('event'))('claim event %s is namespaced com.claimsmesh.claims and carries the provenance fields', (name) => {
     const { json } = valueSchema(name);
     expect(json.namespace).toBe('com.claimsmesh.claims');
-    const undocumented: string[] = [];
-    everyField(json, (field, path) => !field.doc && undocumented.push(path));
-    expect(undocumented).toEqual([]);
-    const top = json.fields.map((f) => f.name);
-    expect(top).toEqual(expect.arrayContaining(['eventId', 'claimId', 'timestamps']));
+    expect(json.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['eventId', 'claimId', 'timestamps']));
   });
+
+  it.each(meshTopics().filter((t) => t.kind === 'control'))(
+    'control topic $name is compacted, has no dead-letter twin, and its namespaced schema carries eventId and its key field',
+    (topic) => {
+      const { json } = valueSchema(topic.valueSchema as string);
+      expect(json.namespace).toBe('com.claimsmesh.control');
+      const key = json.fields.find((f) => f.name === topic.keyField);
+      expect(key?.type).toBe('string');
+      expect(json.fields.map((f) => f.name)).toContain('eventId');
+      expect(topic.configs['cleanup.policy']).toBe('compact');
+      expect(meshTopics().some((t) => t.name === `${topic.name}.dlq`)).toBe(false);
+    },
+  );
 
   it('gives every Avro topic of topics.json (and its DLQ) a value schema, and refuses one for a JSON topic', () => {
     const avroTopics = meshTopics().filter((t) => t.valueFormat === 'avro');
-    expect(avroTopics.length).toBe(12);
+    expect(avroTopics.length).toBe(13);
     for (const topic of avroTopics) expect(topicValueSchema(topic.name).name).toBeTruthy();
     expect(() => topicValueSchema('claims.inbound.json.v1')).toThrow('carries json, not Avro');
   });

@@ -1,9 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * What a topic carries. `event`: a step of one claim, keyed by claimId, with a dead-letter
+ * twin, read by the next service and by audit. `control`: a setting of the mesh (e.g. the
+ * gateway's model rollout), compacted so the latest record per key is the current value,
+ * read whole as a table; no dead-letter twin (its readers skip a bad record and count it).
+ */
+export type TopicKind = 'event' | 'control';
+
 /** One topic of the mesh as declared in libs/contracts/topics.json, the single list of topics. */
 export interface TopicSpec {
   name: string;
+  kind: TopicKind;
   /** Avro value schema (schemas/NAME.avsc); absent for JSON topics. */
   valueSchema?: string;
   valueFormat: 'avro' | 'json';
@@ -13,11 +22,13 @@ export interface TopicSpec {
   configs: Record<string, string>;
   /** A `<topic>.dlq` twin: holds the original bytes of records its topic could not process. */
   isDeadLetter: boolean;
+  /** The value field the record key is: claimId on every event topic, declared per control topic. */
+  keyField: string;
 }
 
 interface TopicsFile {
   defaults: { partitions: number; replicationFactor: number; dlqRetentionMs: number };
-  topics: { name: string; valueSchema?: string; valueFormat?: 'avro' | 'json'; partitions?: number }[];
+  topics: { name: string; kind?: TopicKind; valueSchema?: string; valueFormat?: 'avro' | 'json'; keyField?: string; partitions?: number }[];
 }
 
 export const DLQ_SUFFIX = '.dlq';
@@ -29,7 +40,7 @@ export function dlqTopicOf(topic: string): string {
 const TOPICS_FILE = join(__dirname, '..', 'topics.json');
 
 /**
- * Every topic the mesh needs, each followed by its dead-letter twin. The replication
+ * Every topic the mesh needs, each event topic followed by its dead-letter twin. The replication
  * factor can be raised for multi-broker stacks with KAFKA_REPLICATION_FACTOR, and
  * KAFKA_MIN_INSYNC_REPLICAS sets the topics' min.insync.replicas (acks=all then needs that many).
  */
@@ -52,24 +63,25 @@ function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
   const minInSync: Record<string, string> = env.KAFKA_MIN_INSYNC_REPLICAS
     ? { 'min.insync.replicas': env.KAFKA_MIN_INSYNC_REPLICAS }
     : {};
-  return parsed.topics.flatMap((topic) => {
+  return parsed.topics.flatMap((topic): TopicSpec[] => {
     const partitions = topic.partitions ?? parsed.defaults.partitions;
     const valueFormat = topic.valueFormat ?? 'avro';
+    const kind = topic.kind ?? 'event';
     const main: TopicSpec = {
       name: topic.name,
+      kind,
       valueSchema: topic.valueSchema,
       valueFormat,
       partitions,
       replicationFactor,
-      configs: { ...minInSync },
+      configs: { ...(kind === 'control' ? { 'cleanup.policy': 'compact' } : {}), ...minInSync },
       isDeadLetter: false,
+      keyField: topic.keyField ?? 'claimId',
     };
+    if (kind === 'control') return [main];
     const dlq: TopicSpec = {
+      ...main,
       name: dlqTopicOf(topic.name),
-      valueSchema: topic.valueSchema,
-      valueFormat,
-      partitions,
-      replicationFactor,
       configs: { 'retention.ms': String(parsed.defaults.dlqRetentionMs), ...minInSync },
       isDeadLetter: true,
     };

@@ -13,7 +13,7 @@ const INPUTS: Record<string, string[]> = {
   decision: ['claims.scored.v1', 'reviews.completed.v1'],
   'human-task': ['claims.decided.v1'],
   audit: meshTopics()
-    .filter((t) => t.valueFormat === 'avro' || t.isDeadLetter)
+    .filter((t) => (t.kind === 'event' && t.valueFormat === 'avro') || t.isDeadLetter)
     .map((t) => t.name),
 };
 

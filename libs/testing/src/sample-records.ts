@@ -5,6 +5,7 @@ import type {
   ClaimScored,
   ClaimSubmitted,
   Features,
+  ModelRollout,
   ReviewCompleted,
 } from '@claims-mesh/contracts';
 
@@ -122,6 +123,25 @@ export function sampleReview(decided = sampleDecided()): ReviewCompleted {
   };
 }
 
+/** A routing for the fraud family: version 2 in a quarter of the claims, override any field. */
+export function sampleRollout(overrides: Partial<ModelRollout> = {}): ModelRollout {
+  return {
+    eventId: randomUUID(),
+    family: 'fraud',
+    primaryVersion: '1',
+    canary: { version: '2', weight: 0.25 },
+    shadowVersion: null,
+    uncertainLow: 0.3,
+    uncertainHigh: 0.7,
+    stage: 'CANARY',
+    candidateVersion: '2',
+    reason: 'shadow evaluation passed',
+    decidedBy: 'it',
+    decidedAt: Date.now(),
+    ...overrides,
+  };
+}
+
 /** One valid sample per value schema, by schema name. */
 export function sampleOfEachSchema(): Record<string, unknown> {
   const decided = sampleDecided();
@@ -131,5 +151,6 @@ export function sampleOfEachSchema(): Record<string, unknown> {
     ClaimScored: sampleScored(),
     ClaimDecided: decided,
     ReviewCompleted: sampleReview(decided),
+    ModelRollout: sampleRollout(),
   };
 }

@@ -3,9 +3,13 @@ import { isStageTopic } from '../lineage/stages';
 
 const topics = meshTopics();
 
-/** Every Avro topic of libs/contracts/topics.json: each record is a step of its claim. */
+/**
+ * Every Avro claim-event topic of libs/contracts/topics.json: each record is a step of its
+ * claim. Control topics (the model rollout) are no step of a claim; the scored record already
+ * names the model version that scored it.
+ */
 export const STAGE_TOPICS = topics
-  .filter((t) => !t.isDeadLetter && t.valueFormat === 'avro')
+  .filter((t) => t.kind === 'event' && !t.isDeadLetter && t.valueFormat === 'avro')
   .map((t) => t.name);
 
 /** Every dead-letter twin of topics.json, the JSON entrance's included. */
