@@ -5,3 +5,5 @@ export * from './admin/consumer-lag';
 export * from './health-probe';
 export * from './transport';
 export * from './publisher';
+export * from './table/keyed-table';
+export * from './table/compacted-topic-table';
