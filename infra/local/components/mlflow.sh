@@ -48,7 +48,7 @@ mlflow_start() {
     --artifacts-destination "$MLFLOW_DATA/artifacts"
 }
 
-# Ready once the REST API answers a registry query (the UI's `/` answers before the database is migrated).
+# Ready once the REST API answers a query of the model registry, the first thing registration asks.
 mlflow_ready() {
   curl -fsS --max-time 2 -o /dev/null "$MLFLOW_URL/api/2.0/mlflow/registered-models/search?max_results=1"
 }
