@@ -77,6 +77,8 @@ export class Mesh {
     const groupOf = (service: string) => groups.find((g) => g.name === service)?.groupId as string;
     // Ingest's backpressure watches this mesh's own feature group. Feature counts, decisions,
     // lineage and review tasks start empty, so the reviewer page shows this mesh's tasks only.
+    // The gateway follows a model family of its own: its routing is its environment's, whatever
+    // rollout records of the fraud family the shared models.rollout.v1 holds.
     const [featureSet, decisionPrefix, auditPrefix, reviewPrefix] = [
       `it-${run}`,
       `decision-it-${run}`,
@@ -86,6 +88,7 @@ export class Mesh {
     const own: Record<string, Record<string, string>> = {
       ingest: { DOWNSTREAM_GROUP: groupOf('feature') },
       feature: { FEATURE_SET_VERSION: featureSet },
+      'inference-gateway': { MODEL_FAMILY: `it-${run}` },
       decision: { REDIS_KEY_PREFIX: decisionPrefix },
       audit: { AUDIT_KEY_PREFIX: auditPrefix },
       'human-task': { REDIS_KEY_PREFIX: reviewPrefix },

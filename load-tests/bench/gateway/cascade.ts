@@ -1,4 +1,5 @@
 import type { ClaimScored } from '@claims-mesh/contracts';
+import { isUncertain } from '@claims-mesh/inference-gateway';
 import { enrichedFromRow } from './claim-rows';
 import { GatewayParts } from './gateway-parts';
 
@@ -34,13 +35,14 @@ export async function measureCascade(parts: GatewayParts, rows: Float32Array[]):
   const teacher = await parts.scoreAll(config.TEACHER_MODEL, rows, config.MAX_BATCH_SIZE);
   const claims = rows.map(enrichedFromRow);
   const scorer = parts.claimScorer();
+  const routing = parts.routing();
   const scored: ClaimScored[] = new Array(claims.length);
   let next = 0;
   const started = performance.now();
   const worker = async () => {
     for (let start = next; start < claims.length; start = next) {
       next += CHUNK;
-      const out = await scorer.score(claims.slice(start, start + CHUNK));
+      const out = await scorer.score(claims.slice(start, start + CHUNK), routing);
       out.forEach((s, i) => (scored[start + i] = s));
     }
   };
@@ -56,9 +58,9 @@ export async function measureCascade(parts: GatewayParts, rows: Float32Array[]):
   const flags = (p: number) => p >= THRESHOLD;
   return {
     claims: n,
-    band: [config.UNCERTAIN_LOW, config.UNCERTAIN_HIGH],
+    band: [routing.band.low, routing.band.high],
     teacherShare: share((i) => scored[i].route === 'TEACHER'),
-    studentInBandShare: share((i) => scorer.isUncertain(student[i])),
+    studentInBandShare: share((i) => isUncertain(routing.band, student[i])),
     agreementWithTeacher: share((i) => flags(scored[i].fraudProbability) === flags(teacher[i])),
     studentOnlyAgreementWithTeacher: share((i) => flags(student[i]) === flags(teacher[i])),
     threshold: THRESHOLD,

@@ -2,9 +2,13 @@ import {
   AdaptiveBatcher,
   AimdController,
   Batchers,
+  bootstrapRollout,
+  Cascade,
   ClaimScorer,
   GatewayConfig,
   GatewayMetrics,
+  Routing,
+  routingOf,
   TritonShards,
 } from '@claims-mesh/inference-gateway';
 import { fraudModelIo } from '@claims-mesh/triton';
@@ -72,7 +76,12 @@ export class GatewayParts {
 
   /** The service's cascade (student, then the teacher for the uncertain band) on these parts. */
   claimScorer(): ClaimScorer {
-    return new ClaimScorer(this.config, this.batchers, this.metrics);
+    return new ClaimScorer(new Cascade(this.config, this.batchers), this.metrics);
+  }
+
+  /** The routing the service starts with on this config (no rollout record read). */
+  routing(): Routing {
+    return routingOf(bootstrapRollout(this.config));
   }
 
   /** Connects every shard's channel (a ServerReady call), so a variant's first claims do not wait for it. */

@@ -2,8 +2,6 @@ import { Type } from 'class-transformer';
 import { IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
 import { ServiceConfig } from '@claims-mesh/platform';
 
-const MODEL_REF = /^[A-Za-z0-9_.-]+:[0-9]+$/;
-
 export class GatewayConfig extends ServiceConfig {
   /** gRPC host:port of each Triton shard; every shard serves every model. */
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'TRITON_SHARDS must be a comma-separated host:port list' })
@@ -44,12 +42,19 @@ export class GatewayConfig extends ServiceConfig {
   @Min(100)
   BREAKER_COOLDOWN_MS = 2000;
 
+  /** Triton model names; a routing's version picks the student and teacher trained together. */
   @IsString()
   STUDENT_MODEL = 'fraud_student';
 
   @IsString()
   TEACHER_MODEL = 'fraud_teacher';
 
+  /** The model family whose records of models.rollout.v1 (key = family) route this gateway. */
+  @Matches(/^[A-Za-z0-9_.-]+$/)
+  MODEL_FAMILY = 'fraud';
+
+  // The bootstrap routing, MODEL_VERSION to SHADOW_VERSION: used until models.rollout.v1 holds a
+  // record of MODEL_FAMILY (and again after that record's tombstone). Each record replaces it at run time.
   /** Version serving the claims that are not in the canary. */
   @Matches(/^[0-9]+$/)
   MODEL_VERSION = '1';
@@ -57,7 +62,7 @@ export class GatewayConfig extends ServiceConfig {
   @Matches(/^[0-9]+$/)
   CANARY_VERSION = '2';
 
-  /** Share of claims (by claimId hash) scored by CANARY_VERSION, 0..1. */
+  /** Share of claims (by claimId hash) scored by CANARY_VERSION, 0..1; 0 = no canary. */
   @Type(() => Number)
   @IsNumber()
   @Min(0)
@@ -77,9 +82,18 @@ export class GatewayConfig extends ServiceConfig {
   @Max(1)
   UNCERTAIN_HIGH = 0.7;
 
-  /** model:version scoring a copy of every claim into claims.scored.shadow.v1; empty = no shadow. */
-  @Matches(new RegExp(`^$|${MODEL_REF.source}`), { message: 'SHADOW_MODEL must be empty or name:version, e.g. fraud_teacher:2' })
-  SHADOW_MODEL = '';
+  /** Version whose cascade scores a copy of every claim into claims.scored.shadow.v1; empty = no shadow. */
+  @Matches(/^([0-9]+)?$/, { message: 'SHADOW_VERSION must be empty or a model version, e.g. 2' })
+  SHADOW_VERSION = '';
+
+  /**
+   * How long startup waits to have read models.rollout.v1 to its end before consuming claims;
+   * past it the gateway scores with the routing known so far (bootstrap or read) and logs so.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  ROLLOUT_STARTUP_TIMEOUT_MS = 10_000;
 
   /** Claims waiting for the shadow beyond which new copies are dropped (never the main path). */
   @Type(() => Number)

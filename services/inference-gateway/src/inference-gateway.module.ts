@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { PlatformModule } from '@claims-mesh/platform';
 import { Batchers } from './batching/batchers';
 import { GatewayMetrics } from './metrics/gateway-metrics';
+import { RoutingProvider } from './rollout/routing-provider';
+import { Cascade } from './scoring/cascade';
 import { ClaimScorer } from './scoring/claim-scorer';
 import { EnrichedClaimsController } from './scoring/enriched-claims.controller';
 import { SERVICE } from './service';
@@ -17,6 +19,8 @@ import { TritonShards } from './triton/triton-shards';
     TritonShards,
     TritonReadiness,
     Batchers,
+    RoutingProvider,
+    Cascade,
     ClaimScorer,
     ShadowScorer,
   ],

@@ -13,6 +13,11 @@ import {
   TopicTail,
   waitFor,
 } from '@claims-mesh/testing';
+import { fraudModelIo, TritonClient } from '@claims-mesh/triton';
+import { featureRow } from '../src/scoring/feature-row';
+
+/** The models' max_batch_size in the local stack's Triton repository. */
+const MAX_BATCH_SIZE = 256;
 
 export const ENRICHED: Topic = 'claims.enriched.v1';
 export const SCORED: Topic = 'claims.scored.v1';
@@ -20,12 +25,16 @@ export const SHADOW: Topic = 'claims.scored.shadow.v1';
 
 /**
  * Runs the built gateway under a fresh consumer group whose offsets start at the end of
- * claims.enriched.v1, so it scores exactly the claims the test sends.
+ * claims.enriched.v1, so it scores exactly the claims the test sends. Its model family is its
+ * own unless the test names one: its routing is the environment's until the test publishes a
+ * rollout of that family, whatever rollout records others left in models.rollout.v1.
  */
-export async function startGateway(port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
+export async function startGateway(port: number, env: Record<string, string> = {}, beforeStart?: () => Promise<void>): Promise<ServiceProcess> {
   const groupId = `inference-gateway-it-${randomUUID()}`;
   await startGroupAtEnd(groupId, [ENRICHED]);
-  const service = ServiceProcess.start('inference-gateway', port, { KAFKA_GROUP_ID: groupId, ...env });
+  // E.g. claims sent here wait for the gateway: its consumer finds them as soon as it starts.
+  await beforeStart?.();
+  const service = ServiceProcess.start('inference-gateway', port, { KAFKA_GROUP_ID: groupId, MODEL_FAMILY: `it-${randomUUID()}`, ...env });
   await service.listening();
   return service;
 }
@@ -133,4 +142,22 @@ export async function metricValue(service: ServiceProcess, name: string, labels:
     .split('\n')
     .find((l) => l.startsWith(`${name}{`) && wanted.every((pair) => l.includes(pair)));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** What a model version gives each claim when asked directly, without the gateway. */
+export async function directScores(claims: ClaimEnriched[], model: string, version: string): Promise<number[]> {
+  const client = new TritonClient({ address: stack.tritonShards[0] });
+  try {
+    const featureCount = fraudModelIo().features.length;
+    const scores: number[] = [];
+    for (let start = 0; start < claims.length; start += MAX_BATCH_SIZE) {
+      const chunk = claims.slice(start, start + MAX_BATCH_SIZE);
+      const rows = new Float32Array(chunk.length * featureCount);
+      chunk.forEach((claim, i) => rows.set(featureRow(claim), i * featureCount));
+      scores.push(...(await client.infer(model, version, rows, chunk.length, featureCount)).values);
+    }
+    return scores;
+  } finally {
+    client.close();
+  }
 }

@@ -1,33 +1,12 @@
 import { deterministicUuid, type ClaimEnriched } from '@claims-mesh/contracts';
 import { ServiceProcess, stack } from '@claims-mesh/testing';
-import { fraudModelIo, TritonClient } from '@claims-mesh/triton';
-import { featureRow } from '../src/scoring/feature-row';
 import { inCanary } from '../src/scoring/canary-split';
-import { enrichedClaims, GatewayPipe, metricValue, startGateway } from './gateway-harness';
+import { directScores, enrichedClaims, GatewayPipe, metricValue, startGateway } from './gateway-harness';
 
 const BAND = { low: 0.3, high: 0.7 };
 const CANARY_WEIGHT = 0.3;
-const MAX_BATCH = 256;
 
-/** What a model version gives each claim when asked directly, without the gateway. */
-async function directScores(claims: ClaimEnriched[], model: string, version: string): Promise<number[]> {
-  const client = new TritonClient({ address: stack.tritonShards[0] });
-  try {
-    const featureCount = fraudModelIo().features.length;
-    const scores: number[] = [];
-    for (let start = 0; start < claims.length; start += MAX_BATCH) {
-      const chunk = claims.slice(start, start + MAX_BATCH);
-      const rows = new Float32Array(chunk.length * featureCount);
-      chunk.forEach((claim, i) => rows.set(featureRow(claim), i * featureCount));
-      scores.push(...(await client.infer(model, version, rows, chunk.length, featureCount)).values);
-    }
-    return scores;
-  } finally {
-    client.close();
-  }
-}
-
-describe('inference gateway: scoring on real Triton (cascade, canary, shadow)', () => {
+describe('inference gateway: scoring on real Triton with the bootstrap routing of its environment (cascade, canary, shadow)', () => {
   let service: ServiceProcess;
   let pipe: GatewayPipe;
   let claims: ClaimEnriched[];
@@ -37,7 +16,7 @@ describe('inference gateway: scoring on real Triton (cascade, canary, shadow)', 
       UNCERTAIN_LOW: String(BAND.low),
       UNCERTAIN_HIGH: String(BAND.high),
       CANARY_WEIGHT: String(CANARY_WEIGHT),
-      SHADOW_MODEL: 'fraud_teacher:2',
+      SHADOW_VERSION: '2',
     });
     pipe = await GatewayPipe.open();
     claims = enrichedClaims(300);
@@ -111,15 +90,20 @@ describe('inference gateway: scoring on real Triton (cascade, canary, shadow)', 
     expect(Math.abs(share - CANARY_WEIGHT)).toBeLessThan(0.1);
   });
 
-  it('publishes the shadow model’s score to claims.scored.shadow.v1 only, never to claims.scored.v1', async () => {
+  it('publishes the score of the shadow version’s cascade to claims.scored.shadow.v1 only, never to claims.scored.v1', async () => {
     const shadow = await pipe.scoredOf(claims, 'shadow');
-    const direct = await directScores(claims, 'fraud_teacher', '2');
+    const student = await directScores(claims, 'fraud_student', '2');
+    const teacher = await directScores(claims, 'fraud_teacher', '2');
     shadow.forEach(([record, ...more], i) => {
       expect(more).toHaveLength(0);
       expect(record.route).toBe('SHADOW');
-      expect(record.model).toEqual({ name: 'fraud_teacher', version: '2' });
-      expect(record.fraudProbability).toBeCloseTo(direct[i], 5);
+      const uncertain = student[i] >= BAND.low && student[i] <= BAND.high;
+      expect(record.model).toEqual({ name: uncertain ? 'fraud_teacher' : 'fraud_student', version: '2' });
+      expect(record.fraudProbability).toBeCloseTo(uncertain ? teacher[i] : student[i], 5);
+      if (uncertain) expect(record.studentProbability).toBeCloseTo(student[i], 5);
+      else expect(record.studentProbability).toBeNull();
     });
+    expect(shadow.some(([record]) => record.model.name === 'fraud_teacher')).toBe(true);
     const scored = await pipe.recordsOf(claims, 'scored');
     for (const records of scored) {
       expect(records).toHaveLength(1);

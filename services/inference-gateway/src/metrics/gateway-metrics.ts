@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { RolloutStageSymbols } from '@claims-mesh/contracts';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Routing } from '../rollout/routing';
 
 const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
@@ -16,6 +18,11 @@ export class GatewayMetrics {
   readonly confidence: Histogram<'model' | 'version'>;
   readonly shadowDropped: Counter;
   readonly shadowFailed: Counter;
+  readonly routingVersion: Gauge<'family' | 'role'>;
+  readonly routingCanaryWeight: Gauge<'family'>;
+  readonly routingBand: Gauge<'family' | 'bound'>;
+  readonly routingStage: Gauge<'family' | 'stage'>;
+  readonly routingRecords: Counter<'outcome'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -68,6 +75,49 @@ export class GatewayMetrics {
     });
     this.shadowDropped = new Counter({ name: 'gateway_shadow_dropped_total', help: 'Shadow copies dropped because the shadow queue was full', registers });
     this.shadowFailed = new Counter({ name: 'gateway_shadow_failed_total', help: 'Shadow copies whose scoring or publishing failed', registers });
+    this.routingVersion = new Gauge({
+      name: 'gateway_routing_version',
+      help: 'Model version the applied routing gives each role (primary, canary, shadow); 0 when the role is unset',
+      labelNames: ['family', 'role'],
+      registers,
+    });
+    this.routingCanaryWeight = new Gauge({
+      name: 'gateway_routing_canary_weight',
+      help: 'Share of the claims the applied routing sends to the canary version, 0..1',
+      labelNames: ['family'],
+      registers,
+    });
+    this.routingBand = new Gauge({
+      name: 'gateway_routing_uncertain_band',
+      help: "Bounds of the applied routing's uncertain band (student probabilities escalated to the teacher)",
+      labelNames: ['family', 'bound'],
+      registers,
+    });
+    this.routingStage = new Gauge({
+      name: 'gateway_routing_stage',
+      help: 'Rollout stage of the applied routing: 1 on its stage, 0 on the others',
+      labelNames: ['family', 'stage'],
+      registers,
+    });
+    this.routingRecords = new Counter({
+      name: 'gateway_routing_records_total',
+      help: "Records of the gateway's family read from models.rollout.v1: applied (a tombstone applies the bootstrap routing) or rejected (undecodable or invalid, the routing before stays)",
+      labelNames: ['outcome'],
+      registers,
+    });
+    // Both series from the start, so a rejection shows as a rise from 0 rather than a new series.
+    for (const outcome of ['applied', 'rejected']) this.routingRecords.inc({ outcome }, 0);
+  }
+
+  /** Shows `routing` as the one applied for `family`. */
+  setRouting(family: string, routing: Routing): void {
+    this.routingVersion.set({ family, role: 'primary' }, Number(routing.primaryVersion));
+    this.routingVersion.set({ family, role: 'canary' }, Number(routing.canary?.version ?? 0));
+    this.routingVersion.set({ family, role: 'shadow' }, Number(routing.shadowVersion ?? 0));
+    this.routingCanaryWeight.set({ family }, routing.canary?.weight ?? 0);
+    this.routingBand.set({ family, bound: 'low' }, routing.band.low);
+    this.routingBand.set({ family, bound: 'high' }, routing.band.high);
+    for (const stage of RolloutStageSymbols) this.routingStage.set({ family, stage }, stage === routing.stage ? 1 : 0);
   }
 
   setBreakerState(shard: string, state: keyof typeof BREAKER_STATE_VALUE): void {

@@ -2,6 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ReadinessCheck, ReadinessChecks, ReadinessResult } from '@claims-mesh/platform';
 import type { TritonClient } from '@claims-mesh/triton';
 import { GatewayConfig } from '../config';
+import { mainVersions } from '../rollout/routing';
+import { RoutingProvider } from '../rollout/routing-provider';
 import { TritonShards } from './triton-shards';
 
 interface ModelRef {
@@ -11,27 +13,26 @@ interface ModelRef {
 
 /**
  * Triton's part of /health/ready: ready while at least one shard answers ServerReady and
- * ModelReady for every model version the main path scores with (student and teacher, and
- * their canary version when a canary share is set). The shadow model is left out: its
- * failure never holds the main path up. The body gives each shard's state and the ejected ones.
+ * ModelReady for every model version the main path scores with under the routing applied now
+ * (student and teacher of the primary version, and of the canary's while it has a share), so a
+ * rollout to a version Triton has not loaded shows here. The shadow is left out: its failure
+ * never holds the main path up. The body gives each shard's state and the ejected ones.
  */
 @Injectable()
 export class TritonReadiness implements ReadinessCheck, OnModuleInit {
   readonly name = 'triton';
-  private readonly models: ModelRef[];
 
   constructor(
-    config: GatewayConfig,
+    private readonly config: GatewayConfig,
     private readonly shards: TritonShards,
+    private readonly routing: RoutingProvider,
     private readonly checks: ReadinessChecks,
-  ) {
-    const versions = new Set([
-      config.MODEL_VERSION,
-      ...(config.CANARY_WEIGHT > 0 ? [config.CANARY_VERSION] : []),
-    ]);
-    this.models = [...versions].flatMap((version) => [
-      { name: config.STUDENT_MODEL, version },
-      { name: config.TEACHER_MODEL, version },
+  ) {}
+
+  private get models(): ModelRef[] {
+    return mainVersions(this.routing.current).flatMap((version) => [
+      { name: this.config.STUDENT_MODEL, version },
+      { name: this.config.TEACHER_MODEL, version },
     ]);
   }
 
@@ -41,9 +42,10 @@ export class TritonReadiness implements ReadinessCheck, OnModuleInit {
 
   async check(): Promise<ReadinessResult> {
     const shards = this.shards.router.shards;
-    const states = await Promise.all(shards.map((shard) => this.stateOf(shard.client)));
+    const models = this.models;
+    const states = await Promise.all(shards.map((shard) => this.stateOf(shard.client, models)));
     const details = {
-      models: this.models.map(({ name, version }) => `${name}:${version}`),
+      models: models.map(({ name, version }) => `${name}:${version}`),
       shards: Object.fromEntries(shards.map((shard, i) => [shard.address, states[i]])),
       ejected: shards.filter((shard) => !shard.breaker.isClosed).map((shard) => shard.address),
     };
@@ -55,13 +57,13 @@ export class TritonReadiness implements ReadinessCheck, OnModuleInit {
   }
 
   /** 'ready', or why not. */
-  private async stateOf(client: TritonClient): Promise<string> {
+  private async stateOf(client: TritonClient, models: ModelRef[]): Promise<string> {
     try {
       if (!(await client.serverReady())) return 'server not ready';
       const ready = await Promise.all(
-        this.models.map(({ name, version }) => client.modelReady(name, version)),
+        models.map(({ name, version }) => client.modelReady(name, version)),
       );
-      const missing = this.models
+      const missing = models
         .filter((_, i) => !ready[i])
         .map(({ name, version }) => `${name}:${version}`);
       return missing.length === 0 ? 'ready' : `not ready: ${missing.join(', ')}`;

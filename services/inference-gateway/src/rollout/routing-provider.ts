@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { AvroSerde, MODEL_ROLLOUT_TOPIC, rolloutProblems, WireFormatError, type ModelRollout } from '@claims-mesh/contracts';
+import { CompactedTopicTable, KafkaConnectionOptions, RefusedRecord, type TableChange } from '@claims-mesh/kafka';
+import { KAFKA_CONNECTION, ReadinessCheck, ReadinessChecks, ReadinessResult } from '@claims-mesh/platform';
+import { GatewayConfig } from '../config';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { bootstrapRollout, describeRouting, routingOf, type Routing } from './routing';
+
+/** A routing and the decision it came from. */
+interface Applied {
+  routing: Routing;
+  rollout: ModelRollout;
+  /** `environment`, or the topic position of the record, e.g. `models.rollout.v1@0:12`. */
+  source: string;
+}
+
+/**
+ * Holds the routing the gateway scores with. It starts as the environment's (bootstrap) and is
+ * replaced by each record of MODEL_FAMILY in models.rollout.v1 as it arrives, with no restart;
+ * a tombstone goes back to the bootstrap routing. A record that cannot be decoded or is
+ * invalid is logged, counted and skipped: the routing before it stays.
+ *
+ * At start the topic is read to its end: batches wait for that read (forBatch), and so does
+ * /health/ready (HTTP listens once the module is initialised), so a restarted gateway never
+ * scores with routing older than the topic's. The wait is bounded (ROLLOUT_STARTUP_TIMEOUT_MS);
+ * past it the gateway goes on with what it has read (or the bootstrap) and says so.
+ */
+@Injectable()
+export class RoutingProvider implements OnModuleInit, OnApplicationShutdown, ReadinessCheck {
+  readonly name = 'routing';
+  private readonly logger = new Logger(RoutingProvider.name);
+  private readonly bootstrap: Applied;
+  private applied: Applied;
+  private table: CompactedTopicTable<ModelRollout> | undefined;
+  private started = false;
+  private markStarted!: () => void;
+  /**
+   * Settles when the start-up read is over. Awaited by batches rather than left to module
+   * initialisation: in Nest's hybrid application the claims consumer starts before the
+   * modules' init hooks run.
+   */
+  private readonly startUp = new Promise<void>((resolve) => (this.markStarted = resolve));
+
+  constructor(
+    private readonly config: GatewayConfig,
+    @Inject(KAFKA_CONNECTION) private readonly connection: KafkaConnectionOptions,
+    private readonly serde: AvroSerde,
+    private readonly metrics: GatewayMetrics,
+    private readonly checks: ReadinessChecks,
+  ) {
+    const rollout = bootstrapRollout(config);
+    this.bootstrap = { routing: routingOf(rollout), rollout, source: 'environment' };
+    this.applied = this.bootstrap;
+  }
+
+  /** The routing applied now. */
+  get current(): Routing {
+    return this.applied.routing;
+  }
+
+  /**
+   * The routing to score a batch with, once the start-up read of the topic is over. Take it
+   * once per batch and use only it for all of the batch's claims.
+   */
+  async forBatch(): Promise<Routing> {
+    await this.startUp;
+    return this.applied.routing;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.checks.register(this);
+    this.show(this.bootstrap);
+    this.table = CompactedTopicTable.open({
+      connection: this.connection,
+      topic: MODEL_ROLLOUT_TOPIC,
+      read: (bytes, key) => this.read(bytes, key),
+      onChange: (change) => this.onChange(change),
+      onRetry: (error, delayMs) => this.logger.warn(`${MODEL_ROLLOUT_TOPIC}: ${error.message}; retrying in ${delayMs} ms`),
+    });
+    const timeoutMs = this.config.ROLLOUT_STARTUP_TIMEOUT_MS;
+    if (await this.table.caughtUp(timeoutMs)) {
+      this.logger.log(`routing of ${this.config.MODEL_FAMILY} from ${this.applied.source}: ${describeRouting(this.current)}`);
+    } else {
+      this.logger.warn(
+        `${MODEL_ROLLOUT_TOPIC} not read to its end within ${timeoutMs} ms: scoring with the routing from ${this.applied.source} ` +
+          `(${describeRouting(this.current)}) until its records arrive`,
+      );
+    }
+    this.started = true;
+    this.markStarted();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.table?.close();
+  }
+
+  /** Ready once the start-up read is over; the details say which routing is applied and where it came from. */
+  async check(): Promise<ReadinessResult> {
+    const { routing, rollout, source } = this.applied;
+    return {
+      ready: this.started,
+      details: { family: this.config.MODEL_FAMILY, ...routing, source, eventId: rollout.eventId, reason: rollout.reason, decidedBy: rollout.decidedBy },
+    };
+  }
+
+  /** A record's rollout, or RefusedRecord when it can never be routing; a registry outage is thrown as is (retried). */
+  private async read(bytes: Buffer, key: string): Promise<ModelRollout> {
+    let rollout: ModelRollout;
+    try {
+      rollout = await this.serde.decode<ModelRollout>(MODEL_ROLLOUT_TOPIC, bytes);
+    } catch (error) {
+      if (error instanceof WireFormatError) throw new RefusedRecord(error.message);
+      throw error;
+    }
+    const problems = rolloutProblems(rollout);
+    if (rollout.family !== key) problems.push(`key "${key}" is not the record's family "${rollout.family}"`);
+    if (problems.length) throw new RefusedRecord(problems.join('; '));
+    return rollout;
+  }
+
+  private onChange(change: TableChange<ModelRollout>): void {
+    // Other families' routing is other gateways' business; a record without a key could be anyone's.
+    if (change.key !== undefined && change.key !== this.config.MODEL_FAMILY) return;
+    const at = `${MODEL_ROLLOUT_TOPIC}@${change.partition}:${change.offset}`;
+    if (change.kind === 'refused') {
+      this.metrics.routingRecords.inc({ outcome: 'rejected' });
+      this.logger.warn(`${at} rejected (${change.reason}): the routing stays ${describeRouting(this.current)}`);
+      return;
+    }
+    const next: Applied =
+      change.kind === 'set' ? { routing: routingOf(change.value), rollout: change.value, source: at } : { ...this.bootstrap, source: `environment (tombstone at ${at})` };
+    this.applied = next;
+    this.metrics.routingRecords.inc({ outcome: 'applied' });
+    this.show(next);
+    const by = change.kind === 'set' ? ` by ${change.value.decidedBy} (${change.value.reason})` : '';
+    this.logger.log(`routing of ${this.config.MODEL_FAMILY} from ${next.source}${by}: ${describeRouting(next.routing)}`);
+  }
+
+  private show(applied: Applied): void {
+    this.metrics.setRouting(this.config.MODEL_FAMILY, applied.routing);
+  }
+}
