@@ -7,7 +7,7 @@ import { DEAD_PORT, sampleClaim, ServiceProcess, stack, startGroupAtEnd, testKaf
 const SERVICES: [name: string, port: number, readiness: string[]][] = [
   ['ingest', 13001, ['consumer', 'kafka', 'redis']],
   ['feature', 13002, ['consumer', 'kafka', 'redis']],
-  ['inference-gateway', 13003, ['consumer', 'kafka', 'triton']],
+  ['inference-gateway', 13003, ['consumer', 'kafka', 'routing', 'triton']],
   ['decision', 13004, ['consumer', 'kafka', 'redis']],
   ['human-task', 13005, ['consumer', 'kafka', 'redis']],
   ['audit', 13006, ['consumer', 'kafka', 'redis']],
