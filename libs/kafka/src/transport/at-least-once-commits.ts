@@ -4,6 +4,7 @@ import { ALWAYS_CONTINUE, CommitControl, CommitStrategy, ConsumedOffsets } from 
 import { ERR, offsetCommitErrorAction } from './kafka-errors';
 import { asError, ATTEMPT_TIMEOUT_MS, commitOffsets, NativeConsumer, NativeProducer, produce } from './native-clients';
 import type { OutgoingMessage } from './records';
+import { withTimeout } from '../with-timeout';
 import { TransportMetrics } from './transport-metrics';
 
 /** A poll's outputs on their way to the brokers, and the offsets they complete. */
@@ -134,14 +135,9 @@ export class AtLeastOnceCommits implements CommitStrategy {
 
   /** `promise`, or a retriable timeout (librdkafka's code for one) once `deadline` has passed. */
   private before<T>(deadline: number, promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(Object.assign(new Error(`offset commit unanswered after ${this.attemptTimeoutMs} ms`), { code: ERR.TIMED_OUT })),
-        Math.max(0, deadline - Date.now()),
-      );
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return withTimeout(promise, Math.max(0, deadline - Date.now()), () =>
+      Object.assign(new Error(`offset commit unanswered after ${this.attemptTimeoutMs} ms`), { code: ERR.TIMED_OUT }),
+    );
   }
 
   /** Keeps retriable offsets for the next attempt; drops them when a rebalance is coming; rethrows the rest. */
