@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { modelRollout } from '@claims-mesh/contracts';
 import type {
   ClaimDecided,
   ClaimEnriched,
@@ -125,8 +126,8 @@ export function sampleReview(decided = sampleDecided()): ReviewCompleted {
 
 /** A routing for the fraud family: version 2 in a quarter of the claims, override any field. */
 export function sampleRollout(overrides: Partial<ModelRollout> = {}): ModelRollout {
-  return {
-    eventId: randomUUID(),
+  // modelRollout gives the fresh eventId and decidedAt a published record gets.
+  const rollout = modelRollout({
     family: 'fraud',
     primaryVersion: '1',
     canary: { version: '2', weight: 0.25 },
@@ -137,9 +138,8 @@ export function sampleRollout(overrides: Partial<ModelRollout> = {}): ModelRollo
     candidateVersion: '2',
     reason: 'shadow evaluation passed',
     decidedBy: 'it',
-    decidedAt: Date.now(),
-    ...overrides,
-  };
+  });
+  return { ...rollout, ...overrides };
 }
 
 /** One valid sample per value schema, by schema name. */

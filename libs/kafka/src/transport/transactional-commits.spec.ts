@@ -72,6 +72,15 @@ async function outcomes(metrics: TransportMetrics) {
   return Object.fromEntries((await metrics.transactions.get()).values.map((v) => [v.labels.outcome, v.value]));
 }
 
+/** A strategy whose retries give up after 50 ms, for the tests of what happens past the budget. */
+function withShortRetryBudget(producer: NativeProducer, consumer: NativeConsumer): TransactionalCommits {
+  return new TransactionalCommits(producer, consumer, 100, new TransportMetrics(new Registry()), control(), {
+    backoff: { initialMs: 5, maxMs: 5, multiplier: 1 },
+    budgetMs: 50,
+    commitLimitMs: 50,
+  });
+}
+
 describe('TransactionalCommits', () => {
   it('puts the polls of one interval in one transaction, with the offsets of every partition', async () => {
     const { calls, producer } = fakeProducer();
@@ -159,11 +168,7 @@ describe('TransactionalCommits', () => {
   it('gives the transaction up (abort and rewind) when sendOffsets is still retriable after the retry budget', async () => {
     const { calls, producer } = fakeProducer({ sendOffsets: Array.from({ length: 1000 }, () => timedOut) });
     const { seeks, consumer } = fakeConsumer();
-    const strategy = new TransactionalCommits(producer, consumer, 100, new TransportMetrics(new Registry()), control(), {
-      backoff: { initialMs: 5, maxMs: 5, multiplier: 1 },
-      budgetMs: 50,
-      commitLimitMs: 50,
-    });
+    const strategy = withShortRetryBudget(producer, consumer);
     await strategy.add([message], consumed([0, 5]));
     await strategy.commit();
     expect(calls.filter((c) => c.startsWith('sendOffsets')).length).toBeGreaterThan(1);
@@ -175,11 +180,7 @@ describe('TransactionalCommits', () => {
   it('never aborts a commit in progress (librdkafka refuses): past its limit the session ends', async () => {
     const { calls, producer } = fakeProducer({ commit: Array.from({ length: 1000 }, () => timedOut) });
     const { seeks, consumer } = fakeConsumer();
-    const strategy = new TransactionalCommits(producer, consumer, 100, new TransportMetrics(new Registry()), control(), {
-      backoff: { initialMs: 5, maxMs: 5, multiplier: 1 },
-      budgetMs: 50,
-      commitLimitMs: 50,
-    });
+    const strategy = withShortRetryBudget(producer, consumer);
     await strategy.add([message], consumed([0, 5]));
     await expect(strategy.commit()).rejects.toThrow('Local: Timed out');
     expect(calls.filter((c) => c === 'commit').length).toBeGreaterThan(1);
