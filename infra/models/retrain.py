@@ -14,14 +14,13 @@ config (a later step, after approval). The same data, code and current version g
 candidate, which registration then recognises as already registered.
 """
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
 
 import model_card
 import training_data
-from train import MODELS, Training
+from train import MODELS, Training, written_whole
 
 CANDIDATE_APPROVAL = {"status": "pending", "by": None}
 
@@ -48,15 +47,12 @@ def main(live, target):
                for name, card in current.items()}
 
     training = Training(training_data.synthetic())
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    cards = training.train_version(partial, number, recipe, parents, CANDIDATE_APPROVAL)
+    with written_whole(target) as partial:
+        cards = training.train_version(partial, number, recipe, parents, CANDIDATE_APPROVAL)
     for name, card in cards.items():
         metrics = card["held_out_metrics"]
         print(f"[retrain] {name} v{number} (replaces v{parent_number}): AUC {metrics['auc']}, "
               f"Brier {metrics['brier']}, agreement {metrics['student_teacher_agreement']}", flush=True)
-    shutil.rmtree(target, ignore_errors=True)
-    partial.rename(target)
     print(f"[retrain] candidates written to {target} in {time.time() - started:.1f}s", flush=True)
 
 

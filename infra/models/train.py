@@ -16,6 +16,7 @@ import json
 import shutil
 import sys
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -164,30 +165,38 @@ def summary(card):
     return {k: metrics[k] for k in ("auc", "brier", "log_loss", "accuracy", "student_teacher_agreement")}
 
 
+@contextmanager
+def written_whole(target):
+    """A directory to write `target` into, which replaces `target` only once all of it is written:
+    a crash midway leaves the previous one (or none), never a half-written repository."""
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    yield partial
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
+
+
 def main(target):
     started = time.time()
     training = Training(training_data.synthetic())
     data = training.data
     print(f"[train] {len(data.y)} synthetic claims, {data.y.mean():.1%} fraudulent, {len(data.held_out)} held out", flush=True)
 
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    report = {"rows": len(data.y), "fraud_rate": round(float(data.y.mean()), 4), "held_out": len(data.held_out),
-              "dataset_hash": training.dataset_hash, "code_version": training.code, "models": {}}
-    # Version 2 is trained to replace version 1, so version 1 is its parent.
-    parents = {name: None for name in MODELS}
-    for number, recipe in VERSIONS.items():
-        cards = training.train_version(partial, number, recipe, parents, BOOTSTRAP_APPROVAL)
-        for name, card in cards.items():
-            report["models"][f"{name}/{number}"] = summary(card)
-            print(f"[train] {name} v{number}: {json.dumps(summary(card))}", flush=True)
-        parents = {name: {"version": number, "training_key": card["training"]["training_key"]} for name, card in cards.items()}
+    with written_whole(target) as partial:
+        report = {"rows": len(data.y), "fraud_rate": round(float(data.y.mean()), 4), "held_out": len(data.held_out),
+                  "dataset_hash": training.dataset_hash, "code_version": training.code, "models": {}}
+        # Version 2 is trained to replace version 1, so version 1 is its parent.
+        parents = {name: None for name in MODELS}
+        for number, recipe in VERSIONS.items():
+            cards = training.train_version(partial, number, recipe, parents, BOOTSTRAP_APPROVAL)
+            for name, card in cards.items():
+                report["models"][f"{name}/{number}"] = summary(card)
+                print(f"[train] {name} v{number}: {json.dumps(summary(card))}", flush=True)
+            parents = {name: {"version": number, "training_key": card["training"]["training_key"]} for name, card in cards.items()}
 
-    for name in MODELS:
-        (partial / name / "config.pbtxt").write_text(model_config(name, len(claims_data.feature_names()), VERSIONS))
-    (partial / "training-report.json").write_text(json.dumps(report, indent=2) + "\n")
-    shutil.rmtree(target, ignore_errors=True)
-    partial.rename(target)
+        for name in MODELS:
+            (partial / name / "config.pbtxt").write_text(model_config(name, len(claims_data.feature_names()), VERSIONS))
+        (partial / "training-report.json").write_text(json.dumps(report, indent=2) + "\n")
     print(f"[train] model repository written to {target} in {time.time() - started:.1f}s", flush=True)
 
 
