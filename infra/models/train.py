@@ -90,13 +90,22 @@ def exported(scaling, model, x_test_raw, x_test_scaled):
     return net
 
 
-def model_config(name, feature_count, versions):
+def model_config(name, feature_count):
+    """The model's config.pbtxt, the same for every version.
+
+    Version policy `all`: a shard serves every version directory the repository holds when the
+    model is (re)loaded, so putting a trained version into service is adding its directory and
+    asking each shard to load the model (explicit model control, infra/local/triton/shards.py),
+    and a shard started again loads every version there. A `specific` list would have to be
+    rewritten under running shards for each new version, and a shard restarting between the copy
+    and the rewrite would come back without it. Which version scores which claim is the gateway's
+    routing, never the policy's default version."""
     with open(claims_data.FEATURE_ORDER_FILE) as f:
         order = json.load(f)
     return f"""name: "{name}"
 backend: "python"
 max_batch_size: {MAX_BATCH_SIZE}
-version_policy: {{ specific: {{ versions: [{", ".join(str(v) for v in versions)}] }} }}
+version_policy: {{ all: {{}} }}
 input [ {{ name: "{order["input"]["name"]}", data_type: TYPE_FP32, dims: [ {feature_count} ] }} ]
 output [ {{ name: "{order["output"]["name"]}", data_type: TYPE_FP32, dims: [ 1 ] }} ]
 dynamic_batching {{ max_queue_delay_microseconds: {MAX_QUEUE_DELAY_US} }}
@@ -195,7 +204,7 @@ def main(target):
             parents = {name: {"version": number, "training_key": card["training"]["training_key"]} for name, card in cards.items()}
 
         for name in MODELS:
-            (partial / name / "config.pbtxt").write_text(model_config(name, len(claims_data.feature_names()), VERSIONS))
+            (partial / name / "config.pbtxt").write_text(model_config(name, len(claims_data.feature_names())))
         (partial / "training-report.json").write_text(json.dumps(report, indent=2) + "\n")
     print(f"[train] model repository written to {target} in {time.time() - started:.1f}s", flush=True)
 

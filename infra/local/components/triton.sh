@@ -8,7 +8,9 @@
 # The models are Python-backend models trained by infra/models/train.py into a model repository in
 # the cache; they are trained again whenever a file in infra/models changes.
 # One supervisor process, infra/local/triton/shards.py, runs one tritonserver per shard and says
-# how a single shard can be stopped and comes back.
+# how a single shard can be stopped and comes back. The shards run in explicit model-control mode:
+# a version copied into $TRITON_MODELS later is loaded through the repository API with no restart
+# (libs/triton's install-model-version CLI; `make retrain` uses it for its candidates).
 TRITON_GRPC_PORTS=${TRITON_GRPC_PORTS:-8001 8101}
 TRITON_HTTP_PORTS=${TRITON_HTTP_PORTS:-8000 8100}
 TRITON_METRICS_PORTS=${TRITON_METRICS_PORTS:-8002 8102}
@@ -92,11 +94,18 @@ triton_start() {
     "${shards[@]}"
 }
 
-# Every shard is ready (with strict readiness: all its models loaded) and takes gRPC connections.
+# Every shard serves every model of the repository and takes gRPC connections. In explicit
+# model-control mode, strict readiness only covers the models a shard has loaded (none loaded is
+# ready), so each model is asked for too. A shard briefly reports not ready while it loads a version.
 triton_ready() {
-  local p
+  local p m
   for p in $TRITON_HTTP_PORTS; do
     curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$p/v2/health/ready" || return 1
+    for m in "$TRITON_MODELS"/*/config.pbtxt; do
+      [ -f "$m" ] || return 1
+      m=$(basename "$(dirname "$m")")
+      curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$p/v2/models/$m/ready" || return 1
+    done
   done
   for p in $TRITON_GRPC_PORTS; do port_in_use "$p" || return 1; done
 }

@@ -8,6 +8,10 @@ watch the gateway route around it. A shard that dies after it was ready is start
 --restart-delay seconds, the way a process manager would bring a crashed server back. A shard
 that dies before it ever became ready stops everything, so `stack up` fails fast.
 Each shard logs to LOG_DIR/triton-shard-GRPCPORT.log.
+
+Shards run in explicit model-control mode and load the whole repository at start; a version put
+into the repository later is served once a RepositoryModelLoad of its model reaches each shard
+(libs/triton's installModelVersion does both).
 """
 import argparse
 import signal
@@ -41,7 +45,12 @@ class Shard:
             f"--id=shard-{self.grpc_port}",
             f"--model-repository={self.args.model_repository}",
             f"--backend-directory={self.args.backend_directory}",
-            "--model-control-mode=none",
+            # Explicit model control: the models and versions served change through the repository
+            # API (RepositoryModelLoad/Unload) with no restart. --load-model=* loads every model of the
+            # repository at start, so a shard started again after a crash serves every version the
+            # repository holds then, the versions loaded into the others since included.
+            "--model-control-mode=explicit",
+            "--load-model=*",
             "--strict-readiness=true",
             "--exit-timeout-secs=5",
             "--http-address=127.0.0.1",
