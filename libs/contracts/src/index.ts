@@ -6,3 +6,5 @@ export * from './registry/register-schemas';
 export * from './ids';
 export * from './review-selection';
 export * from './model-rollout';
+export * from './drift/psi';
+export * from './drift/drift-reference';

@@ -1,4 +1,4 @@
-import { binIndex, histogram, psi, quantileEdges } from './psi';
+import { binIndex, histogram, psi, quantileEdges } from '@claims-mesh/contracts';
 
 /**
  * Drift of one feature: the first `windowSize` values seen form the reference, whose

@@ -1,0 +1,12 @@
+import { ServiceSpec } from '@claims-mesh/platform';
+import { RolloutConfig } from './config';
+
+export const SERVICE: ServiceSpec<RolloutConfig> = {
+  name: 'rollout-controller',
+  port: 3007,
+  redis: false,
+  config: RolloutConfig,
+  // At least once: the outcomes only feed evidence in memory, and a redelivered one changes no verdict
+  // (each claim is kept once, by its id).
+  consumer: { transactional: false },
+};
