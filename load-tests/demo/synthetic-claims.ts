@@ -8,7 +8,7 @@ const CHANNELS = ['WEB', 'MOBILE_APP', 'PHONE', 'BRANCH', 'PARTNER_API'];
 const REGIONS = ['EU-WEST', 'EU-NORTH', 'UK', 'US-EAST'];
 
 /** A small deterministic generator (mulberry32) so every demo run sends the same claims. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
