@@ -27,6 +27,8 @@ export interface ServiceSpec<T extends ServiceConfig = ServiceConfig> {
     /** Consume-transform-produce in Kafka transactions, for hops that must not duplicate. */
     transactional?: boolean;
     maxInFlightRecords?: number;
+    /** Where the group starts when it has nothing committed (default earliest). */
+    startAt?: 'earliest' | 'latest';
   };
 }
 

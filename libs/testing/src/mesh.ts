@@ -3,7 +3,7 @@ import { meshTopics } from '@claims-mesh/contracts';
 import { ServiceProcess } from './service-process';
 import { connectConsumer, disconnect, librdkafkaConfig } from '@claims-mesh/kafka';
 import { testKafka } from './kafka-helpers';
-import { stack } from './stack-endpoints';
+import { liveModelRepository, stack } from './stack-endpoints';
 
 /** What each service consumes, so a fresh consumer group can start at the end of it. */
 const INPUTS: Record<string, string[]> = {
@@ -18,6 +18,14 @@ const INPUTS: Record<string, string[]> = {
 };
 
 export const MESH_SERVICES = Object.keys(INPUTS);
+
+/** What the rollout controller consumes: the claims' outcomes it judges a candidate by. */
+const CONTROLLER_INPUTS = ['claims.scored.v1', 'claims.scored.shadow.v1', 'reviews.completed.v1', 'claims.decided.v1'];
+
+export interface MeshOptions {
+  /** Also run the rollout controller (port portBase + 7), for the mesh's own model family, with this environment. */
+  rolloutController?: Record<string, string>;
+}
 
 /**
  * Commits offsets for a group without joining it (a standalone commit, which the broker takes
@@ -69,11 +77,12 @@ export class Mesh {
     readonly redisKeyPatterns: string[],
   ) {}
 
-  static async start(portBase: number, env: Record<string, string> = {}): Promise<Mesh> {
+  static async start(portBase: number, env: Record<string, string> = {}, options: MeshOptions = {}): Promise<Mesh> {
     const services = new Map<string, ServiceProcess>();
     const run = randomUUID().slice(0, 8);
-    const groups = MESH_SERVICES.map((name) => ({ name, groupId: `${name}-it-${run}` }));
-    await Promise.all(groups.map(({ name, groupId }) => startGroupAtEnd(groupId, INPUTS[name])));
+    const inputs: Record<string, string[]> = { ...INPUTS, ...(options.rolloutController ? { 'rollout-controller': CONTROLLER_INPUTS } : {}) };
+    const groups = Object.keys(inputs).map((name) => ({ name, groupId: `${name}-it-${run}` }));
+    await Promise.all(groups.map(({ name, groupId }) => startGroupAtEnd(groupId, inputs[name])));
     const groupOf = (service: string) => groups.find((g) => g.name === service)?.groupId as string;
     // Ingest's backpressure watches this mesh's own feature group. Feature counts, decisions,
     // lineage and review tasks start empty, so the reviewer page shows this mesh's tasks only.
@@ -92,9 +101,12 @@ export class Mesh {
       decision: { REDIS_KEY_PREFIX: decisionPrefix },
       audit: { AUDIT_KEY_PREFIX: auditPrefix },
       'human-task': { REDIS_KEY_PREFIX: reviewPrefix },
+      'rollout-controller': { MODEL_FAMILY: `it-${run}`, TRITON_MODEL_REPOSITORY: liveModelRepository(), ...options.rolloutController },
     };
     for (const [i, { name, groupId }] of groups.entries()) {
-      services.set(name, ServiceProcess.start(name, portBase + i + 1, { KAFKA_GROUP_ID: groupId, ...own[name], ...env }));
+      // The controller's own environment goes last: the mesh-wide one is the six services'.
+      const environment = name === 'rollout-controller' ? { KAFKA_GROUP_ID: groupId, ...env, ...own[name] } : { KAFKA_GROUP_ID: groupId, ...own[name], ...env };
+      services.set(name, ServiceProcess.start(name, portBase + i + 1, environment));
     }
     const mesh = new Mesh(services, [
       featureStoreKeys(featureSet),

@@ -29,6 +29,8 @@ export interface SessionSettings {
   /** Uncommitted records past which consumption pauses until a commit. */
   maxUncommittedRecords: number;
   sessionTimeoutMs: number;
+  /** Where a partition with nothing committed starts. */
+  startAt: 'earliest' | 'latest';
 }
 
 export interface SessionParts {
@@ -108,7 +110,7 @@ export class ConsumerSession {
         'fetch.wait.max.ms': settings.fetchWaitMs,
         'fetch.min.bytes': settings.fetchMinBytes,
         rebalance_cb: (error: LibrdKafkaError, assignment: Assignment[]) => rebalances.session?.onRebalance(error, assignment),
-      }, { 'auto.offset.reset': 'earliest' });
+      }, { 'auto.offset.reset': settings.startAt });
     } catch (error) {
       await disconnect(producer).catch(() => undefined);
       throw error;

@@ -61,6 +61,11 @@ export interface KafkaTransportOptions {
   /** How long shutdown waits for the poll in hand and its commit before giving up (uncommitted). */
   shutdownTimeoutMs?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Where a group with nothing committed starts (auto.offset.reset): `earliest` for a hop that owes
+   * every record an output; `latest` for an observer that only cares what happens from now on.
+   */
+  startAt?: 'earliest' | 'latest';
 }
 
 /**
@@ -165,6 +170,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       maxPollRecords: Math.min(options.maxPollRecords ?? 2000, options.maxInFlightRecords ?? 10_000),
       maxUncommittedRecords: options.maxInFlightRecords ?? 10_000,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+      startAt: options.startAt ?? 'earliest',
     };
   }
 
