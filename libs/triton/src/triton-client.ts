@@ -10,12 +10,9 @@ import { channelOptions, type TritonClientOptions } from './channel-options';
 import { fraudModelIo } from './fraud-model-io';
 import { inferenceService } from './inference-service';
 import { elementCount, packFp32Rows, unpackFp32 } from './tensor';
-import { TritonError } from './triton-error';
+import { unaryCall, type CallOptions } from './unary-call';
 
-export interface CallOptions {
-  /** When the call gives up (DEADLINE_EXCEEDED): a Date or epoch milliseconds. Default: now + timeoutMs. */
-  deadline?: Date | number;
-}
+export type { CallOptions } from './unary-call';
 
 export type ModelMetadata = ModelMetadataResponse__Output;
 
@@ -128,14 +125,6 @@ export class TritonClient {
     options: CallOptions | undefined,
     invoke: (callOptions: GrpcCallOptions, callback: requestCallback<T>) => void,
   ): Promise<T> {
-    const deadline = options?.deadline ?? Date.now() + this.timeoutMs;
-    return new Promise((resolve, reject) => {
-      invoke({ deadline }, (error, response) => {
-        if (error) reject(new TritonError(method, this.address, error));
-        else if (response === undefined)
-          reject(new Error(`Triton ${method} on ${this.address} returned no message`));
-        else resolve(response);
-      });
-    });
+    return unaryCall(method, this.address, options?.deadline ?? Date.now() + this.timeoutMs, invoke);
   }
 }
