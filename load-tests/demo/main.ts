@@ -3,6 +3,7 @@
 // from submission to decision, one REVIEW claim's lineage, and where to look next.
 import { AvroSerde, ClaimDecided } from '@claims-mesh/contracts';
 import { stack, testKafka } from '@claims-mesh/testing';
+import { showModelLifecycle } from './model-lifecycle';
 import { syntheticClaims } from './synthetic-claims';
 
 const CLAIMS = Number(process.env.DEMO_CLAIMS ?? 10_000);
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     console.log(`        (query API: ${stack.jaegerQueryUrl}/api/traces?service=ingest&tags=${tags})`);
   }
   console.log(`[demo] reviewer page: ${REVIEWER_PAGE}/  (API key dev-reviewer-key); ${finalDecision.size} final decisions so far`);
+  await showModelLifecycle();
   console.log('[demo] the stack and services keep running: `make down` stops them.');
   if (decisions.length < ids.length) process.exitCode = 1;
 }
