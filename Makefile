@@ -30,7 +30,8 @@ help:
 	@echo "make test   - install, start the stack, lint, unit and integration tests"
 	@echo "make down   - stop the services and the stack"
 	@echo "make status - one line per stack component and service"
-	@echo "make retrain - train candidate fraud models and register them with their cards in MLflow"
+	@echo "make dataset - add the newly reviewed claims to the training dataset (.stack/models/dataset)"
+	@echo "make retrain - build the dataset, train candidate fraud models on it, register them with their cards in MLflow"
 
 $(NODE_HOME)/bin/node:
 	@echo "[make] bootstrapping Node $(NODE_VERSION) from the npm registry (machine has $(SYSTEM_NODE_MAJOR))"
@@ -134,9 +135,18 @@ bench-feature-hop: build stack-up topics
 bench-ingest-http: build stack-up topics
 	node load-tests/dist/bench/ingest-http/main.js
 
-# Trains candidates to replace the served fraud models (synthetic claims for now) and registers them
-# with their model cards in MLflow (http://127.0.0.1:5000), parent = the version Triton serves, approval
-# pending; they are not loaded into Triton. See infra/local/mlflow/retrain.sh and infra/models/README.md.
+# Adds the newly labelled claims of the stack's topics (completed reviews joined with the features and
+# model their claim was scored with) to the training dataset, .stack/models/dataset, Parquet by label day.
+# See infra/dataset/README.md.
+.PHONY: dataset
+dataset:
+	$(STACK) up kafka registry
+	infra/dataset/run.sh
+
+# Builds the dataset (as `make dataset`), then trains candidates to replace the served fraud models on
+# it (with synthetic claims where labels are few) and registers them with their model cards in MLflow
+# (http://127.0.0.1:5000), parent = the version Triton serves, approval pending; they are not loaded
+# into Triton. See infra/local/mlflow/retrain.sh and infra/models/README.md.
 .PHONY: retrain
 retrain:
 	infra/local/mlflow/retrain.sh

@@ -1,11 +1,21 @@
 """Trains candidates to replace the fraud models Triton serves, each with its model card.
 
-usage: python retrain.py LIVE_REPOSITORY CANDIDATES_DIR
+usage: python retrain.py [--dataset DIR] [--flip-labels] LIVE_REPOSITORY CANDIDATES_DIR
 
 The current version of each model is the newest in LIVE_REPOSITORY (the Triton model
-repository). Its candidate is the next version number, trained by train.py's code on today's
-training data (training_data.py) with the current version's recipe and the candidate's number
-as seed; the card names the current version as its parent and leaves approval pending.
+repository). Its candidate is the next version number, trained by train.py's code with the
+current version's recipe and the candidate's number as seed; the card names the current version
+as its parent and leaves approval pending.
+
+The training data: with --dataset, the training dataset the dataset job built (infra/dataset) with
+synthetic claims as a base while labels are few, its latest labelled rows held out
+(training_data.from_dataset); without it, the synthetic claims alone (training_data.synthetic).
+Reading the dataset needs pyarrow: run it in the dataset venv (infra/local/mlflow/retrain.sh does).
+
+--flip-labels is for rollback drills and the rollback test only: the candidate is trained on
+inverted labels (fraud as not fraud and the other way round), a deliberately bad model. Its held-out
+metrics are measured on the true labels, so its card shows how bad it is, and its recipe says
+`flipped_labels`, so it is never taken for the candidate trained on the same data properly.
 
 CANDIDATES_DIR is laid out like a model repository (<model>/<version>/, no config.pbtxt), so
 registry.py registers it as it does the live one, and putting a candidate into service is
@@ -13,8 +23,8 @@ copying its version directory into the live repository and listing the version i
 config (a later step, after approval). The same data, code and current version give the same
 candidate, which registration then recognises as already registered.
 """
+import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -33,7 +43,17 @@ def current_card(repository, name):
     return json.loads((repository / name / str(max(versions)) / model_card.CARD_FILE).read_text())
 
 
-def main(live, target):
+def describe(data):
+    counts = data.label_source_counts()
+    sources = ", ".join(f"{source} {c['rows']} ({c['fraud']} fraud)" for source, c in counts.items() if c["rows"])
+    held = data.label_source_counts(data.held_out)
+    print(f"[retrain] training data: {sources}; held out: "
+          + ", ".join(f"{source} {c['rows']}" for source, c in held.items() if c["rows"])
+          + (f" (labels from {data.window['held_out_labelled_from']} on)" if data.window.get("held_out_labelled_from") else ""),
+          flush=True)
+
+
+def main(live, target, dataset=None, flip_labels=False):
     started = time.time()
     current = {name: current_card(live, name) for name in MODELS}
     numbers = {card["model"]["version"] for card in current.values()}
@@ -43,10 +63,18 @@ def main(live, target):
     number = parent_number + 1
     # Teacher and student of a version share one recipe (the student is distilled from that teacher).
     recipe = {**current["fraud_teacher"]["training"]["recipe"], "seed": number}
+    if flip_labels:
+        recipe["flipped_labels"] = True
     parents = {name: {"version": parent_number, "training_key": card["training"]["training_key"]}
                for name, card in current.items()}
 
-    training = Training(training_data.synthetic())
+    data = training_data.synthetic() if dataset is None else training_data.from_dataset(dataset)
+    describe(data)
+    training = Training(data)
+    if flip_labels:
+        # Only what the models learn from; the held-out labels stay true.
+        print("[retrain] --flip-labels: training on inverted labels, a deliberately bad candidate", flush=True)
+        training.y_train = 1 - training.y_train
     with written_whole(target) as partial:
         cards = training.train_version(partial, number, recipe, parents, CANDIDATE_APPROVAL)
     for name, card in cards.items():
@@ -57,6 +85,11 @@ def main(live, target):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        raise SystemExit(__doc__)
-    main(Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve())
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("live", type=Path, metavar="LIVE_REPOSITORY")
+    parser.add_argument("target", type=Path, metavar="CANDIDATES_DIR")
+    parser.add_argument("--dataset", type=Path, help="the dataset job's directory (default: synthetic claims only)")
+    parser.add_argument("--flip-labels", action="store_true",
+                        help="for rollback drills and the rollback test only: train on inverted labels")
+    args = parser.parse_args()
+    main(args.live.resolve(), args.target.resolve(), args.dataset and args.dataset.resolve(), args.flip_labels)
