@@ -3,7 +3,8 @@ import { meshTopics } from '@claims-mesh/contracts';
 import { ServiceProcess } from './service-process';
 import { connectConsumer, disconnect, librdkafkaConfig } from '@claims-mesh/kafka';
 import { testKafka } from './kafka-helpers';
-import { liveModelRepository, stack } from './stack-endpoints';
+import { liveRepository } from '@claims-mesh/triton';
+import { stack } from './stack-endpoints';
 
 /** What each service consumes, so a fresh consumer group can start at the end of it. */
 const INPUTS: Record<string, string[]> = {
@@ -75,6 +76,8 @@ export class Mesh {
     readonly services: Map<string, ServiceProcess>,
     /** The Redis keys this mesh's services write (SCAN patterns). */
     readonly redisKeyPatterns: string[],
+    /** Each service's environment as started, for a restart with changes. */
+    private readonly environments: Map<string, Record<string, string>>,
   ) {}
 
   static async start(portBase: number, env: Record<string, string> = {}, options: MeshOptions = {}): Promise<Mesh> {
@@ -101,11 +104,13 @@ export class Mesh {
       decision: { REDIS_KEY_PREFIX: decisionPrefix },
       audit: { AUDIT_KEY_PREFIX: auditPrefix },
       'human-task': { REDIS_KEY_PREFIX: reviewPrefix },
-      'rollout-controller': { MODEL_FAMILY: `it-${run}`, TRITON_MODEL_REPOSITORY: liveModelRepository(), ...options.rolloutController },
+      'rollout-controller': { MODEL_FAMILY: `it-${run}`, TRITON_MODEL_REPOSITORY: process.env.TRITON_MODEL_REPOSITORY ?? liveRepository(), ...options.rolloutController },
     };
+    const environments = new Map<string, Record<string, string>>();
     for (const [i, { name, groupId }] of groups.entries()) {
       // The controller's own environment goes last: the mesh-wide one is the six services'.
       const environment = name === 'rollout-controller' ? { KAFKA_GROUP_ID: groupId, ...env, ...own[name] } : { KAFKA_GROUP_ID: groupId, ...own[name], ...env };
+      environments.set(name, environment);
       services.set(name, ServiceProcess.start(name, portBase + i + 1, environment));
     }
     const mesh = new Mesh(services, [
@@ -113,7 +118,7 @@ export class Mesh {
       `${decisionPrefix}:*`,
       `${auditPrefix}:*`,
       `${reviewPrefix}:*`,
-    ]);
+    ], environments);
     try {
       await Promise.all([...services.values()].map((s) => s.listening(60_000)));
     } catch (error) {
@@ -128,6 +133,18 @@ export class Mesh {
     const service = this.services.get(name);
     if (!service) throw new Error(`no service ${name} in the mesh`);
     return service;
+  }
+
+  /** Stops a service and starts it again on its port and group, its environment changed by `changes`. */
+  async restart(name: string, changes: Record<string, string> = {}): Promise<ServiceProcess> {
+    const old = this.service(name);
+    await old.stop();
+    const environment = { ...this.environments.get(name), ...changes };
+    this.environments.set(name, environment);
+    const started = ServiceProcess.start(name, old.port, environment);
+    this.services.set(name, started);
+    await started.listening(60_000);
+    return started;
   }
 
   async stop(): Promise<void> {

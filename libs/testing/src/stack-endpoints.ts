@@ -1,6 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-
 /** Where the local stack listens; the same variables the services read. */
 export const stack = {
   kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
@@ -15,18 +12,3 @@ export const stack = {
 /** A port on loopback where nothing listens, to stand for a dead server. */
 export const DEAD_PORT = 1;
 
-/**
- * The model repository the stack's Triton serves: TRITON_MODEL_REPOSITORY, else the one the
- * stack's install trained under .cache/stack/triton (models-<hash of infra/models>, complete
- * once its training-report.json is written).
- */
-export function liveModelRepository(): string {
-  if (process.env.TRITON_MODEL_REPOSITORY) return process.env.TRITON_MODEL_REPOSITORY;
-  const home = join(__dirname, '..', '..', '..', '.cache', 'stack', 'triton');
-  const found = readdirSync(home)
-    .filter((name) => name.startsWith('models-'))
-    .map((name) => join(home, name))
-    .filter((dir) => existsSync(join(dir, 'training-report.json')));
-  if (found.length !== 1) throw new Error(`expected one trained model repository in ${home}, found ${found.length}`);
-  return found[0];
-}
