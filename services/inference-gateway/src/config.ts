@@ -95,6 +95,17 @@ export class GatewayConfig extends ServiceConfig {
   @Min(0)
   ROLLOUT_STARTUP_TIMEOUT_MS = 10_000;
 
+  /**
+   * How long a new rollout record waits for every version it routes to (student and teacher of
+   * the primary, canary and shadow versions) to be ready on every Triton shard the router
+   * considers available; past it the record is refused and the routing before it stays. Claims
+   * keep being scored with that routing while the record waits. 0 = check once, no wait.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  ROLLOUT_LOAD_WAIT_MS = 30_000;
+
   /** Claims waiting for the shadow beyond which new copies are dropped (never the main path). */
   @Type(() => Number)
   @IsInt()

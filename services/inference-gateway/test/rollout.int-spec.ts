@@ -1,5 +1,9 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ClaimEnriched, ClaimScored, Route } from '@claims-mesh/contracts';
-import { ServiceProcess, waitFor } from '@claims-mesh/testing';
+import { ServiceProcess, stack, waitFor } from '@claims-mesh/testing';
+import { installModelVersion, liveRepository, removeModelVersion, servedVersions } from '@claims-mesh/triton';
 import { directScores, enrichedClaims, GatewayPipe, metricValue, startGateway } from './gateway-harness';
 import { appliedRouting, Rollouts, waitForRouting } from './rollout-harness';
 
@@ -171,12 +175,13 @@ describe('inference gateway: routing changed by rollout records at run time (rea
     await rollouts.publishRaw(rollouts.decision({ uncertainLow: 0.9, uncertainHigh: 0.1 }));
     await rollouts.publishRaw({ ...rollouts.decision({ primaryVersion: '2' }), family: 'another-family' });
     await waitFor('four rejected records', async () =>
-      (await metricValue(service, 'gateway_routing_records_total', { outcome: 'rejected' })) === 4 ? true : undefined,
+      (await metricValue(service, 'gateway_routing_records_total', { outcome: 'rejected', reason: 'invalid' })) === 4 ? true : undefined,
     );
 
     expect(service.running).toBe(true);
     expect((await appliedRouting(service)).eventId).toBe(good.eventId);
     expect(await metricValue(service, 'gateway_routing_records_total', { outcome: 'applied' })).toBe(1);
+    expect(await metricValue(service, 'gateway_routing_records_total', { outcome: 'rejected', reason: 'versions_not_ready' })).toBe(0);
     expect(service.logs).toMatch(/rejected \(MALFORMED_AVRO|rejected \(BAD_MAGIC_BYTE/);
     expect(service.logs).toContain('canary.weight 1.5 is outside 0..1');
     expect(service.logs).toContain('uncertainLow 0.9 is above uncertainHigh 0.1');
@@ -202,6 +207,48 @@ describe('inference gateway: routing changed by rollout records at run time (rea
     const notPromoted = (await pipe.scoredOf(claims)).filter(([record], i) => !scoredUnder(record, i, promoted, direct));
     expect(notPromoted.map(([record]) => `${record.model.name}:${record.model.version} ${record.route}`)).toEqual([]);
   }, 120_000);
+
+  it('refuses a rollout naming a version Triton does not serve after its wait, scoring with the routing before meanwhile, and applies one once the version is loaded', async () => {
+    // Version 91 of student and teacher, a copy of version 2, is in no repository until the test installs it.
+    const models = ['fraud_student', 'fraud_teacher'];
+    const version = '91';
+    const repository = liveRepository();
+    const candidates = mkdtempSync(join(tmpdir(), 'candidates-'));
+    for (const model of models) cpSync(join(repository, model, '2'), join(candidates, model, version), { recursive: true });
+    try {
+      const service = await gateway(13317, { ROLLOUT_LOAD_WAIT_MS: '4000' });
+      const early = await rollouts.publish({ shadowVersion: version, stage: 'SHADOW', candidateVersion: version });
+      await waitFor('the gateway to wait for version 91', async () => (service.logs.includes(`rollout ${early.eventId}`) ? true : undefined), 10_000, 50);
+      expect(service.logs).toContain(`fraud_student:${version}, fraud_teacher:${version} not ready on ${stack.tritonShards[0]}`);
+
+      // While the record waits, claims are scored with the bootstrap routing, all of each claim.
+      const waiting = enrichedClaims(40);
+      const direct = await directOf(waiting);
+      await pipe.send(waiting);
+      (await pipe.scoredOf(waiting)).forEach(([record], i) => expect(scoredUnder(record, i, BOOTSTRAP, direct)).toBe(true));
+
+      await waitFor('the record to be refused', async () =>
+        (await metricValue(service, 'gateway_routing_records_total', { outcome: 'rejected', reason: 'versions_not_ready' })) === 1 ? true : undefined,
+      );
+      expect(await appliedRouting(service)).toMatchObject({ source: 'environment', shadowVersion: null });
+      expect(await metricValue(service, 'gateway_routing_records_total', { outcome: 'applied' })).toBe(0);
+      expect(service.logs).toMatch(/rejected \(its versions are not ready on every available Triton shard after 4000 ms/);
+
+      await installModelVersion({ candidatesDir: candidates, repository, models, version, shards: stack.tritonShards });
+      const loaded = await rollouts.publish({ shadowVersion: version, stage: 'SHADOW', candidateVersion: version });
+      expect(await waitForRouting(service, loaded.eventId)).toMatchObject({ shadowVersion: version, stage: 'SHADOW' });
+      expect(await metricValue(service, 'gateway_routing_records_total', { outcome: 'applied' })).toBe(1);
+      expect(await metricValue(service, 'gateway_routing_version', { family: rollouts.family, role: 'shadow' })).toBe(91);
+    } finally {
+      // Route nothing to version 91 before it leaves the shared repository.
+      await Promise.all(gateways.map((service) => service.stop()));
+      gateways = [];
+      if (models.some((model) => servedVersions(repository, model).includes(version))) {
+        await removeModelVersion({ repository, models, version, shards: stack.tritonShards });
+      }
+      rmSync(candidates, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('starts on the bootstrap routing when the topic cannot be read in time, says so, and applies the topic’s routing once read', async () => {
     const latest = await rollouts.publish({ primaryVersion: '2', stage: 'PRIMARY', candidateVersion: '2' });

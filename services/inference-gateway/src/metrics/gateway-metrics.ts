@@ -5,6 +5,10 @@ import type { Routing } from '../rollout/routing';
 
 const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
+/** Why a rollout record was rejected: it cannot be decoded or is invalid, or Triton did not serve its versions in time. */
+export const REFUSAL_REASONS = ['invalid', 'versions_not_ready'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
 /** The gateway's own series; the transport and process ones come from the platform. */
 @Injectable()
 export class GatewayMetrics {
@@ -22,7 +26,7 @@ export class GatewayMetrics {
   readonly routingCanaryWeight: Gauge<'family'>;
   readonly routingBand: Gauge<'family' | 'bound'>;
   readonly routingStage: Gauge<'family' | 'stage'>;
-  readonly routingRecords: Counter<'outcome'>;
+  readonly routingRecords: Counter<'outcome' | 'reason'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -101,12 +105,16 @@ export class GatewayMetrics {
     });
     this.routingRecords = new Counter({
       name: 'gateway_routing_records_total',
-      help: "Records of the gateway's family read from models.rollout.v1: applied (a tombstone applies the bootstrap routing) or rejected (undecodable or invalid, the routing before stays)",
-      labelNames: ['outcome'],
+      help:
+        "Records of the gateway's family read from models.rollout.v1: applied (a tombstone applies the bootstrap routing) or rejected, " +
+        'the routing before staying, with a reason: invalid (undecodable or invalid) or versions_not_ready (a version it routes to ' +
+        'not ready on every available Triton shard within ROLLOUT_LOAD_WAIT_MS)',
+      labelNames: ['outcome', 'reason'],
       registers,
     });
-    // Both series from the start, so a rejection shows as a rise from 0 rather than a new series.
-    for (const outcome of ['applied', 'rejected']) this.routingRecords.inc({ outcome }, 0);
+    // Every series from the start, so a rejection shows as a rise from 0 rather than a new series.
+    this.routingRecords.inc({ outcome: 'applied' }, 0);
+    for (const reason of REFUSAL_REASONS) this.routingRecords.inc({ outcome: 'rejected', reason }, 0);
   }
 
   /** Shows `routing` as the one applied for `family`. */

@@ -3,8 +3,14 @@ import { AvroSerde, MODEL_ROLLOUT_TOPIC, rolloutProblems, WireFormatError, type 
 import { CompactedTopicTable, KafkaConnectionOptions, RefusedRecord, type TableChange } from '@claims-mesh/kafka';
 import { KAFKA_CONNECTION, ReadinessCheck, ReadinessChecks, ReadinessResult } from '@claims-mesh/platform';
 import { GatewayConfig } from '../config';
-import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { GatewayMetrics, type RefusalReason } from '../metrics/gateway-metrics';
+import { TritonShards } from '../triton/triton-shards';
+import { LoadedVersions } from './loaded-versions';
 import { bootstrapRollout, describeRouting, routingOf, type Routing } from './routing';
+import { waitUntilLoaded } from './routing-versions';
+
+/** How often a record waiting for its versions asks the shards again. */
+const LOAD_CHECK_INTERVAL_MS = 500;
 
 /** A routing and the decision it came from. */
 interface Applied {
@@ -24,6 +30,17 @@ interface Applied {
  * /health/ready (HTTP listens once the module is initialised), so a restarted gateway never
  * scores with routing older than the topic's. The wait is bounded (ROLLOUT_STARTUP_TIMEOUT_MS);
  * past it the gateway goes on with what it has read (or the bootstrap) and says so.
+ *
+ * A record of its family that arrives after that read is applied only once every version it
+ * routes to (student and teacher of the primary, the canary with a share, the shadow) is ready
+ * on every Triton shard the router considers available (LoadedVersions). It waits for that up
+ * to ROLLOUT_LOAD_WAIT_MS, asking every LOAD_CHECK_INTERVAL_MS, while batches go on taking the
+ * routing applied before (each batch takes one routing whole); past the wait the record is
+ * refused like an invalid one: logged, counted (reason versions_not_ready), the routing stays.
+ * The records that were in the topic at start are not held up: they were checked by the
+ * gateways running when they were published, only the last one counts, and a start-up read
+ * stays bounded by ROLLOUT_STARTUP_TIMEOUT_MS. The routing they leave is checked once, and a
+ * version missing is logged (and shows in the Triton readiness check).
  */
 @Injectable()
 export class RoutingProvider implements OnModuleInit, OnApplicationShutdown, ReadinessCheck {
@@ -32,6 +49,12 @@ export class RoutingProvider implements OnModuleInit, OnApplicationShutdown, Rea
   private readonly bootstrap: Applied;
   private applied: Applied;
   private table: CompactedTopicTable<ModelRollout> | undefined;
+  private readonly loaded: LoadedVersions;
+  private readonly stopping = new AbortController();
+  /** True once the records that were in the topic at start are applied: later records are checked against Triton. */
+  private historyRead = false;
+  /** Why read() refused the record it last refused, for the metric (onChange sees only the message). */
+  private refusal: RefusalReason | undefined;
   private started = false;
   private markStarted!: () => void;
   /**
@@ -47,10 +70,12 @@ export class RoutingProvider implements OnModuleInit, OnApplicationShutdown, Rea
     private readonly serde: AvroSerde,
     private readonly metrics: GatewayMetrics,
     private readonly checks: ReadinessChecks,
+    shards: TritonShards,
   ) {
     const rollout = bootstrapRollout(config);
     this.bootstrap = { routing: routingOf(rollout), rollout, source: 'environment' };
     this.applied = this.bootstrap;
+    this.loaded = new LoadedVersions(shards.router, config.STUDENT_MODEL, config.TEACHER_MODEL);
   }
 
   /** The routing applied now. */
@@ -75,12 +100,16 @@ export class RoutingProvider implements OnModuleInit, OnApplicationShutdown, Rea
       topic: MODEL_ROLLOUT_TOPIC,
       read: (bytes, key) => this.read(bytes, key),
       onChange: (change) => this.onChange(change),
-      onRetry: (error, delayMs) => this.logger.warn(`${MODEL_ROLLOUT_TOPIC}: ${error.message}; retrying in ${delayMs} ms`),
+      onRetry: (error, delayMs) => {
+        if (!this.stopping.signal.aborted) this.logger.warn(`${MODEL_ROLLOUT_TOPIC}: ${error.message}; retrying in ${delayMs} ms`);
+      },
     });
     const timeoutMs = this.config.ROLLOUT_STARTUP_TIMEOUT_MS;
     if (await this.table.caughtUp(timeoutMs)) {
+      this.historyRead = true;
       this.logger.log(`routing of ${this.config.MODEL_FAMILY} from ${this.applied.source}: ${describeRouting(this.current)}`);
     } else {
+      void this.finishHistory(this.table);
       this.logger.warn(
         `${MODEL_ROLLOUT_TOPIC} not read to its end within ${timeoutMs} ms: scoring with the routing from ${this.applied.source} ` +
           `(${describeRouting(this.current)}) until its records arrive`,
@@ -88,9 +117,11 @@ export class RoutingProvider implements OnModuleInit, OnApplicationShutdown, Rea
     }
     this.started = true;
     this.markStarted();
+    void this.warnIfNotLoaded(this.applied);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
     await this.table?.close();
   }
 
@@ -115,7 +146,45 @@ export class RoutingProvider implements OnModuleInit, OnApplicationShutdown, Rea
     const problems = rolloutProblems(rollout);
     if (rollout.family !== key) problems.push(`key "${key}" is not the record's family "${rollout.family}"`);
     if (problems.length) throw new RefusedRecord(problems.join('; '));
+    // Other families' records are never applied here: they wait for nothing.
+    if (this.historyRead && key === this.config.MODEL_FAMILY) await this.untilLoaded(rollout);
     return rollout;
+  }
+
+  /** Returns once the rollout's versions are ready on every available shard; RefusedRecord when they are not within ROLLOUT_LOAD_WAIT_MS. */
+  private async untilLoaded(rollout: ModelRollout): Promise<void> {
+    const routing = routingOf(rollout);
+    const waitMs = this.config.ROLLOUT_LOAD_WAIT_MS;
+    const verdict = await waitUntilLoaded(() => this.loaded.check(routing), {
+      waitMs,
+      intervalMs: LOAD_CHECK_INTERVAL_MS,
+      signal: this.stopping.signal,
+      onWaiting: ({ problem }) =>
+        this.logger.warn(
+          `rollout ${rollout.eventId} (${describeRouting(routing)}) waits up to ${waitMs} ms for its versions: ${problem}; ` +
+            `scoring with ${describeRouting(this.current)} meanwhile`,
+        ),
+    });
+    // Shutting down: neither applied nor refused (the table stops before it is retried).
+    if (this.stopping.signal.aborted) throw new Error('shutting down');
+    if (!verdict.ready) {
+      this.refusal = 'versions_not_ready';
+      throw new RefusedRecord(`its versions are not ready on every available Triton shard after ${waitMs} ms: ${verdict.problem}`);
+    }
+  }
+
+  /** Follows the start-up read past its timeout, to tell when the records in the topic at start are all applied. */
+  private async finishHistory(table: CompactedTopicTable<ModelRollout>): Promise<void> {
+    while (!this.stopping.signal.aborted && !(await table.caughtUp(1000)));
+    this.historyRead = true;
+  }
+
+  /** The routing the start-up read left is applied without waiting; says so when Triton lacks one of its versions. */
+  private async warnIfNotLoaded(applied: Applied): Promise<void> {
+    const verdict = await this.loaded.check(applied.routing).catch((error: Error) => ({ ready: false, problem: error.message }));
+    if (!verdict.ready && this.applied === applied) {
+      this.logger.warn(`routing of ${this.config.MODEL_FAMILY} from ${applied.source} names versions Triton does not serve everywhere: ${verdict.problem}`);
+    }
   }
 
   private onChange(change: TableChange<ModelRollout>): void {
@@ -123,7 +192,9 @@ export class RoutingProvider implements OnModuleInit, OnApplicationShutdown, Rea
     if (change.key !== undefined && change.key !== this.config.MODEL_FAMILY) return;
     const at = `${MODEL_ROLLOUT_TOPIC}@${change.partition}:${change.offset}`;
     if (change.kind === 'refused') {
-      this.metrics.routingRecords.inc({ outcome: 'rejected' });
+      const reason = this.refusal ?? 'invalid';
+      this.refusal = undefined;
+      this.metrics.routingRecords.inc({ outcome: 'rejected', reason });
       this.logger.warn(`${at} rejected (${change.reason}): the routing stays ${describeRouting(this.current)}`);
       return;
     }
