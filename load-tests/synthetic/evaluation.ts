@@ -1,3 +1,5 @@
+import { histogram, psi, quantileEdges } from '@claims-mesh/contracts';
+
 /**
  * Figures of a model's scores against the generator's truth, and of a feature's drift, for
  * reports and tests of the synthetic worlds.
@@ -36,30 +38,10 @@ export function precisionAt(threshold: number, scores: readonly number[], fraud:
 }
 
 /**
- * PSI of `current` against `reference` the way the feature service's drift monitor computes it
- * (services/feature/src/drift: up to `bins` bins at the reference's quantiles, repeated edges
- * merged, bin i holding (edges[i-1], edges[i]], empty bins given a share of 1e-4).
+ * PSI of `current` against `reference` binned as the rollout controller bins drift (libs/contracts'
+ * psi.ts: up to `bins` bins at the reference's quantiles, repeated edges merged).
  */
-export function populationStabilityIndex(
-  reference: readonly number[],
-  current: readonly number[],
-  bins = 10,
-): number {
-  const sorted = [...reference].sort((a, b) => a - b);
-  const edges: number[] = [];
-  for (let k = 1; k < bins; k++) {
-    const edge = sorted[Math.ceil((k * sorted.length) / bins) - 1];
-    if (edges.length === 0 || edge > edges[edges.length - 1]) edges.push(edge);
-  }
-  const shares = (values: readonly number[]) => {
-    const counts = new Array<number>(edges.length + 1).fill(0);
-    for (const value of values) {
-      const bin = edges.findIndex((edge) => value <= edge);
-      counts[bin < 0 ? edges.length : bin]++;
-    }
-    return counts.map((c) => Math.max(c / values.length, 1e-4));
-  };
-  const expected = shares(reference);
-  const actual = shares(current);
-  return expected.reduce((sum, e, i) => sum + (actual[i] - e) * Math.log(actual[i] / e), 0);
+export function populationStabilityIndex(reference: readonly number[], current: readonly number[], bins = 10): number {
+  const edges = quantileEdges(reference, bins);
+  return psi(histogram(edges, reference), histogram(edges, current));
 }

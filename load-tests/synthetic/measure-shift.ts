@@ -2,14 +2,16 @@
 // baseline world and then on the shifted one: starts its own six services (libs/testing's mesh
 // harness, fresh feature store and review queue), sends SHIFT_CLAIMS baseline claims, then as
 // many shifted ones, and prints AUC, recall and precision of each, how often the features the
-// feature service computed match the ones the generator intended, and the feature service's
-// feature_drift_psi after the shift. Needs the stack up and the services built.
+// feature service computed match the ones the generator intended, and each world's drift: the PSI
+// of the computed features against the training rows recorded with the served version (its
+// drift-reference.json), as the rollout controller measures it. Needs the stack up and the services built.
 //
 //   node load-tests/dist/synthetic/measure-shift.js      (SHIFT_CLAIMS=2000, SHIFT_PORT_BASE=14600)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AvroSerde, ClaimDecided, ClaimEnriched } from '@claims-mesh/contracts';
+import { AvroSerde, ClaimDecided, ClaimEnriched, loadDriftReference, psiAgainstReference } from '@claims-mesh/contracts';
 import { Mesh, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
+import { liveRepository } from '@claims-mesh/triton';
 import { precisionAt, recallAt, rocAuc } from './evaluation';
 import type { ClaimFeatures } from './fraud-truth';
 import { GenerationMode, LabelledClaim, labelledClaims } from './labelled-claims';
@@ -19,6 +21,8 @@ const CLAIMS = Number(process.env.SHIFT_CLAIMS ?? 2000);
 const PORT_BASE = Number(process.env.SHIFT_PORT_BASE ?? 14600);
 const DECIDED = 'claims.decided.v1';
 const ENRICHED = 'claims.enriched.v1';
+/** The version the harness mesh's gateway serves (its MODEL_VERSION default). */
+const SERVED_VERSION = '1';
 
 interface Scored {
   claim: LabelledClaim;
@@ -70,20 +74,8 @@ async function main(): Promise<void> {
         });
       }
       results[mode] = summarise(mode, scored, Date.now() - started);
+      results[`${mode}DriftPsi`] = driftAgainstTraining(mode, scored);
     }
-    const metrics = await (await fetch(mesh.service('feature').url('/metrics'))).text();
-    // One series per feature (and whatever other labels the monitor adds).
-    const psi = Object.fromEntries(
-      [...metrics.matchAll(/^feature_drift_psi\{([^}]*)\} (\S+)$/gm)].map((m) => [
-        m[1],
-        Number(Number(m[2]).toFixed(3)),
-      ]),
-    );
-    console.log(
-      `\nfeature_drift_psi after the shift (reference: the first 1,000 claims, rolling: the last 1,000):`,
-    );
-    for (const [labels, value] of Object.entries(psi)) console.log(`  ${labels.padEnd(40)} ${value}`);
-    results.featureDriftPsi = psi;
     const dir = join(__dirname, '..', '..', '..', 'results', 'synthetic');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `measure-shift-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -93,6 +85,19 @@ async function main(): Promise<void> {
     await mesh.stop();
     await tail.stop();
   }
+}
+
+/** PSI of each model input over the world's claims against the served version's training rows. */
+function driftAgainstTraining(mode: string, scored: Scored[]): Record<string, number> {
+  const reference = loadDriftReference(join(liveRepository(), 'fraud_student', SERVED_VERSION, 'drift-reference.json'));
+  const value = (s: Scored, feature: string) =>
+    Number(feature === 'amountMinor' ? s.claim.request.amountMinor : (s.features as unknown as Record<string, unknown>)[feature]);
+  const psi = Object.fromEntries(
+    Object.entries(reference.features).map(([feature, bins]) => [feature, Number(psiAgainstReference(bins, scored.filter((s) => s.features).map((s) => value(s, feature))).toFixed(3))]),
+  );
+  console.log(`\n${mode}: PSI against the training rows of version ${SERVED_VERSION}:`);
+  for (const [feature, value] of Object.entries(psi)) console.log(`  ${feature.padEnd(24)} ${value}`);
+  return psi;
 }
 
 function summarise(mode: string, scored: Scored[], elapsedMs: number): Record<string, unknown> {

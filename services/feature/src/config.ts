@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, Matches, Min } from 'class-validator';
 import { ServiceConfig } from '@claims-mesh/platform';
 
 export class FeatureConfig extends ServiceConfig {
@@ -43,17 +43,4 @@ export class FeatureConfig extends ServiceConfig {
   @IsInt()
   @Min(10)
   CUSTOMER_MAX_CLAIMS = 1000;
-
-  /** Values per feature in the drift reference window and in the rolling window. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(10)
-  DRIFT_WINDOW_SIZE = 1000;
-
-  /** Histogram bins per feature for PSI (at most; equal reference values merge bins). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(2)
-  @Max(100)
-  DRIFT_BINS = 10;
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@claims-mesh/platform';
-import { DriftMonitor } from './drift/drift-monitor';
 import { ClaimEnricher } from './enrichment/claim-enricher';
 import { SubmittedClaimsController } from './enrichment/submitted-claims.controller';
 import { FeatureStore } from './features/feature-store';
@@ -9,6 +8,6 @@ import { SERVICE } from './service';
 @Module({
   imports: [PlatformModule.forService(SERVICE)],
   controllers: [SubmittedClaimsController],
-  providers: [FeatureStore, DriftMonitor, ClaimEnricher],
+  providers: [FeatureStore, ClaimEnricher],
 })
 export class FeatureModule {}

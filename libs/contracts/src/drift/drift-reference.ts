@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { histogram, psi } from './psi';
 
 /**
@@ -27,6 +28,14 @@ export function driftReferenceProblems(reference: unknown): string[] {
     else if (feature.shares.length !== feature.edges.length + 1) problems.push(`${name}: ${feature.shares.length} shares for ${feature.edges.length} edges`);
   }
   return problems;
+}
+
+/** drift-reference.json at `path`, checked; an error naming the file when it is not one. */
+export function loadDriftReference(path: string): DriftReference {
+  const reference: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const problems = driftReferenceProblems(reference);
+  if (problems.length) throw new Error(`${path} is not a drift reference: ${problems.join('; ')}`);
+  return reference as DriftReference;
 }
 
 /** PSI of recent values of a feature against the training rows' distribution recorded for it. */

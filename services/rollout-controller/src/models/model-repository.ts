@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { driftReferenceProblems, type DriftReference } from '@claims-mesh/contracts';
+import { loadDriftReference, type DriftReference } from '@claims-mesh/contracts';
 
 /** Files train.py writes beside each version's model (infra/models/model_card.py). */
 const CARD_FILE = 'model-card.json';
@@ -33,12 +33,8 @@ export class ModelRepository {
   }
 
   /** The drift reference recorded with a version's student (the cascade's first model sees every claim). */
-  async driftReference(version: string): Promise<DriftReference> {
-    const path = join(this.root, this.models[0], version, DRIFT_REFERENCE_FILE);
-    const reference: unknown = JSON.parse(await readFile(path, 'utf8'));
-    const problems = driftReferenceProblems(reference);
-    if (problems.length) throw new Error(`${path}: ${problems.join('; ')}`);
-    return reference as DriftReference;
+  driftReference(version: string): DriftReference {
+    return loadDriftReference(join(this.root, this.models[0], version, DRIFT_REFERENCE_FILE));
   }
 
   private async versionsOf(model: string): Promise<number[]> {

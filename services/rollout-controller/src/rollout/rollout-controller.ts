@@ -252,7 +252,7 @@ export class RolloutController implements OnModuleInit, OnApplicationShutdown, R
   private async followPrimary(primary: string): Promise<void> {
     if (this.drift?.version === primary) return;
     try {
-      const reference = await this.repository.driftReference(primary);
+      const reference = this.repository.driftReference(primary);
       this.drift = new InputDrift(reference, primary, this.config.DRIFT_WINDOW_CLAIMS, this.config.DRIFT_PSI_THRESHOLD);
     } catch (error) {
       this.drift = undefined;
