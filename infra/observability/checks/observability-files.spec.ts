@@ -80,7 +80,15 @@ describe('metric names in the dashboard and the alert rules', () => {
 
   it('finds the metrics the services register in their sources', () => {
     const registered = metricsRegisteredInSources();
-    for (const name of ['http_server_request_duration_seconds', 'kafka_consumer_lag', 'kafka_dlq_records_total', 'feature_drift_psi', 'reviews_open_tasks']) {
+    for (const name of [
+      'http_server_request_duration_seconds',
+      'kafka_consumer_lag',
+      'kafka_dlq_records_total',
+      'reviews_open_tasks',
+      'rollout_stage_since_timestamp_seconds',
+      'model_input_drift_psi',
+      'gateway_routing_records_total',
+    ]) {
       expect(registered).toContain(name);
     }
   });
@@ -100,11 +108,23 @@ describe('metric names in the dashboard and the alert rules', () => {
     expect(unknown).toEqual([]);
   });
 
-  it('alerts on lag, p99, dead letters, drift, overrides and an ejected shard', () => {
+  it("alerts on lag, p99, dead letters, the model's input drift, overrides, an ejected shard and the model lifecycle", () => {
     const alerts = rules.flatMap((r) => (r.alert ? [r.alert] : []));
     expect(alerts).toEqual(
-      expect.arrayContaining(['KafkaConsumerLagGrowing', 'HttpP99OverSlo', 'DeadLetterRateHigh', 'FeatureDriftHigh', 'ReviewerOverrideRateJump', 'TritonShardEjected']),
+      expect.arrayContaining([
+        'KafkaConsumerLagGrowing',
+        'HttpP99OverSlo',
+        'DeadLetterRateHigh',
+        'ModelInputDriftHigh',
+        'ReviewerOverrideRateJump',
+        'TritonShardEjected',
+        'ModelRolledBack',
+        'RolloutCandidateStuck',
+        'RolloutRecordsRejected',
+      ]),
     );
+    // The first-window feature drift no longer alerts: the model's input drift replaces it.
+    expect(alerts).not.toContain('FeatureDriftHigh');
   });
 });
 
@@ -114,8 +134,8 @@ describe('Prometheus scrape config', () => {
   };
   const targetsOf = (job: string) => config.scrape_configs.find((c) => c.job_name === job)?.static_configs.flatMap((s) => s.targets) ?? [];
 
-  it('scrapes the six services on their DESIGN.md ports and both Triton metrics ports', () => {
-    expect(targetsOf('claims-mesh').sort()).toEqual(['3001', '3002', '3003', '3004', '3005', '3006'].map((p) => `127.0.0.1:${p}`));
+  it('scrapes the seven services on their ports (the rollout controller on 3007) and both Triton metrics ports', () => {
+    expect(targetsOf('claims-mesh').sort()).toEqual(['3001', '3002', '3003', '3004', '3005', '3006', '3007'].map((p) => `127.0.0.1:${p}`));
     expect(targetsOf('triton').sort()).toEqual(['127.0.0.1:8002', '127.0.0.1:8102']);
   });
 });
