@@ -37,3 +37,21 @@ PYTHONDONTWRITEBYTECODE=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
   "$DATASET_VENV/bin/python" "$STACK_ROOT/infra/models/retrain.py" --dataset "$DATASET_DIR" "$@" "$TRITON_MODELS" "$candidates"
 mlflow_register "$candidates"
 log "registry: $MLFLOW_URL/#/models"
+
+# --- Candidates into Triton (RETRAIN_INSTALL=1, the default; 0 leaves them out) ---------------
+# Copies the candidate version (student and teacher) into the live repository $TRITON_MODELS and
+# loads it on every shard through the repository API, no restart, waiting until each shard has it
+# ready (libs/triton's install-model-version). It then serves nothing: claims go to it only once a
+# rollout record names it (the gateways check it is ready on every shard before they apply one).
+install_candidates() {
+  local node cli shards="" p
+  node=$(ls -d "$STACK_ROOT"/.cache/node-*/bin/node 2>/dev/null | tail -n 1 || true)
+  [ -x "${node:-}" ] || node=$(command -v node)
+  cli=$STACK_ROOT/libs/triton/dist/install-model-version.cli.js
+  [ -f "$cli" ] || die "libs/triton is not built: run 'make build'"
+  for p in $TRITON_GRPC_PORTS; do shards+="${shards:+,}127.0.0.1:$p"; done
+  "$STACK" up triton
+  log "loading the candidates of $candidates on the Triton shards ($shards)"
+  "$node" "$cli" --candidates "$candidates" --repository "$TRITON_MODELS" --shards "$shards"
+}
+if [ "${RETRAIN_INSTALL:-1}" = 1 ]; then install_candidates; fi

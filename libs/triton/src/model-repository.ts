@@ -99,6 +99,10 @@ export async function removeModelVersion(options: ModelVersionOptions): Promise<
     if (moved) aside.set(model, moved);
   }
   const present = [...aside.keys()];
+  if (present.length === 0) {
+    log(`${describe(models, version)}: not in ${repository}, nothing to remove`);
+    return;
+  }
   try {
     for (const address of options.shards) {
       await onShard(address, async (repositoryClient, client) => {
