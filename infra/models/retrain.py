@@ -1,11 +1,12 @@
 """Trains candidates to replace the fraud models Triton serves, each with its model card.
 
-usage: python retrain.py [--dataset DIR] [--flip-labels] LIVE_REPOSITORY CANDIDATES_DIR
+usage: python retrain.py [--dataset DIR] [--parent N] [--flip-labels] LIVE_REPOSITORY CANDIDATES_DIR
 
-The current version of each model is the newest in LIVE_REPOSITORY (the Triton model
-repository). Its candidate is the next version number, trained by train.py's code with the
-current version's recipe and the candidate's number as seed; the card names the current version
-as its parent and leaves approval pending.
+The current version of each model is --parent (the primary the rollout controller retrains, which
+passes it), else the newest in LIVE_REPOSITORY (the Triton model repository). The candidate is
+the next version number free in the repository (a candidate rolled back earlier keeps its number),
+trained by train.py's code with the current version's recipe and the candidate's number as seed;
+the card names the current version as its parent and leaves approval pending.
 
 The training data: with --dataset, the training dataset the dataset job built (infra/dataset) with
 synthetic claims as a base while labels are few, its latest labelled rows held out
@@ -35,12 +36,20 @@ from train import MODELS, Training, written_whole
 CANDIDATE_APPROVAL = {"status": "pending", "by": None}
 
 
-def current_card(repository, name):
-    """The card of the newest version of `name` in the repository."""
+def versions_of(repository, name):
     versions = [int(d.name) for d in (repository / name).iterdir() if d.name.isdigit()]
     if not versions:
         raise SystemExit(f"no versions of {name} in {repository}")
-    return json.loads((repository / name / str(max(versions)) / model_card.CARD_FILE).read_text())
+    return versions
+
+
+def current_card(repository, name, version=None):
+    """The card of `version` of `name` in the repository, the newest by default."""
+    version = max(versions_of(repository, name)) if version is None else version
+    card = repository / name / str(version) / model_card.CARD_FILE
+    if not card.exists():
+        raise SystemExit(f"{name} v{version} is not in {repository}")
+    return json.loads(card.read_text())
 
 
 def describe(data):
@@ -53,14 +62,14 @@ def describe(data):
           flush=True)
 
 
-def main(live, target, dataset=None, flip_labels=False):
+def main(live, target, dataset=None, flip_labels=False, parent=None):
     started = time.time()
-    current = {name: current_card(live, name) for name in MODELS}
+    current = {name: current_card(live, name, parent) for name in MODELS}
     numbers = {card["model"]["version"] for card in current.values()}
     if len(numbers) != 1:
         raise SystemExit(f"teacher and student are trained as a pair but their newest versions differ: {numbers}")
     parent_number = numbers.pop()
-    number = parent_number + 1
+    number = max(max(versions_of(live, name)) for name in MODELS) + 1
     # Teacher and student of a version share one recipe (the student is distilled from that teacher).
     recipe = {**current["fraud_teacher"]["training"]["recipe"], "seed": number}
     if flip_labels:
@@ -89,7 +98,8 @@ if __name__ == "__main__":
     parser.add_argument("live", type=Path, metavar="LIVE_REPOSITORY")
     parser.add_argument("target", type=Path, metavar="CANDIDATES_DIR")
     parser.add_argument("--dataset", type=Path, help="the dataset job's directory (default: synthetic claims only)")
+    parser.add_argument("--parent", type=int, help="the version the candidate replaces (default: the newest in the repository)")
     parser.add_argument("--flip-labels", action="store_true",
                         help="for rollback drills and the rollback test only: train on inverted labels")
     args = parser.parse_args()
-    main(args.live.resolve(), args.target.resolve(), args.dataset and args.dataset.resolve(), args.flip_labels)
+    main(args.live.resolve(), args.target.resolve(), args.dataset and args.dataset.resolve(), args.flip_labels, args.parent)

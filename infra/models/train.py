@@ -142,7 +142,10 @@ class Training:
             "fraud_student": student.predict_proba(self.s_test)[:, 1],
         }
         pair = {"teacher": f"fraud_teacher v{number}", "student": f"fraud_student v{number}"}
+        # Per label source too: the reviewed and audit-sample rows held out are the latest labelled
+        # ones (training_data.from_dataset), so theirs are the metrics on a later time slice.
         segments = {k: v[self.data.held_out] for k, v in self.data.segments.items()}
+        segments["label_source"] = self.data.label_source[self.data.held_out]
         trained_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         cards = {}
         for name, model in (("fraud_teacher", teacher), ("fraud_student", student)):

@@ -6,10 +6,12 @@
 # The current versions are those of the model repository Triton's install trained, so that
 # repository must exist first, then MLflow runs, whose `up` registers those current versions,
 # the candidates' parents. The dataset job needs Kafka and the schema registry. Candidates go to
-# $STACK_DATA/models/candidates (replaced by each run); they are not put into Triton's repository here.
+# $STACK_DATA/models/candidates (replaced by each run), then into Triton's repository and onto
+# every shard (install_candidates, at the end).
 #
 # Arguments go to retrain.py: `retrain.sh --flip-labels` trains a deliberately bad candidate, for
-# rollback drills and the rollback test only.
+# rollback drills and the rollback test only. RETRAIN_PARENT_VERSION (the rollout controller sets it
+# to the primary it retrains) names the version the candidate replaces; the newest one by default.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STACK=$HERE/../stack
@@ -34,7 +36,8 @@ mkdir -p "$(dirname "$candidates")"
 log "training candidates to replace the versions in $TRITON_MODELS"
 # The dataset venv: it reads Parquet, and its training packages are pinned to the Triton venv's.
 PYTHONDONTWRITEBYTECODE=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
-  "$DATASET_VENV/bin/python" "$STACK_ROOT/infra/models/retrain.py" --dataset "$DATASET_DIR" "$@" "$TRITON_MODELS" "$candidates"
+  "$DATASET_VENV/bin/python" "$STACK_ROOT/infra/models/retrain.py" --dataset "$DATASET_DIR" \
+  ${RETRAIN_PARENT_VERSION:+--parent "$RETRAIN_PARENT_VERSION"} "$@" "$TRITON_MODELS" "$candidates"
 mlflow_register "$candidates"
 log "registry: $MLFLOW_URL/#/models"
 

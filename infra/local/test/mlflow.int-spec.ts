@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { liveRepository, servedVersions } from '@claims-mesh/triton';
 
 // The stack's MLflow over its REST API. `stack up` registers there every fraud model version
 // Triton's install trained (infra/local/components/mlflow.sh, infra/models/registry.py); the
@@ -249,17 +250,25 @@ describe('MLflow model registry of the local stack', () => {
     expect(await count()).toEqual(before);
   });
 
-  it('registers retrained candidates with the served version as parent and approval pending', async () => {
-    await run(RETRAIN, [], { timeout: 300_000 });
+  it('registers retrained candidates with the replaced version as parent, approval pending, trained on the dataset', async () => {
+    // Other suites may have added candidates (rolled back or not) to the repository: the next
+    // number is the one after all of them; the parent is the version named to be replaced.
+    const repository = liveRepository();
+    const numbers = MODELS.flatMap((name) => servedVersions(repository, name).map(Number));
+    const next = String(Math.max(...numbers) + 1);
+    await run(RETRAIN, [], { timeout: 300_000, env: { ...process.env, RETRAIN_PARENT_VERSION: '2' } });
     for (const name of MODELS) {
       const parent = await served(name, 2);
-      const candidate = (await versionsOf(name)).find(
-        (v) => v.tags.triton_version === '3' && v.tags.parent_version === parent.version,
-      );
+      const candidate = (await versionsOf(name)).find((v) => v.tags.triton_version === next && v.tags.parent_version === parent.version);
       expect(candidate?.tags).toMatchObject({ approval_status: 'pending', approved_by: 'none' });
       const card = await artifact<ModelCard>(candidate!.run_id, 'model/model-card.json');
       expect(card.approval).toEqual({ status: 'pending', by: null });
-      expect(card.training_data.content_hash).toBe(parent.tags.dataset_hash);
+      // Its data is the dataset on a synthetic base: named by its own hash, counted by label source.
+      expect(card.training_data.content_hash).toBe(candidate!.tags.dataset_hash);
+      expect(card.training_data.content_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(JSON.parse(candidate!.tags.label_source_rows).synthetic).toBeGreaterThan(0);
+      // And it is loaded on both shards, serving nothing until a rollout names it.
+      expect(servedVersions(repository, name)).toContain(next);
     }
   }, 360_000);
 });
