@@ -31,7 +31,7 @@ help:
 	@echo "make down   - stop the services and the stack"
 	@echo "make status - one line per stack component and service"
 	@echo "make dataset - add the newly reviewed claims to the training dataset (.stack/models/dataset)"
-	@echo "make retrain - build the dataset, train candidate fraud models on it, register them with their cards in MLflow"
+	@echo "make retrain - build the dataset, train candidate fraud models on it, register them (with cards) in MLflow, load them on Triton"
 
 $(NODE_HOME)/bin/node:
 	@echo "[make] bootstrapping Node $(NODE_VERSION) from the npm registry (machine has $(SYSTEM_NODE_MAJOR))"
@@ -145,8 +145,8 @@ dataset:
 
 # Builds the dataset (as `make dataset`), then trains candidates to replace the served fraud models on
 # it (with synthetic claims where labels are few) and registers them with their model cards in MLflow
-# (http://127.0.0.1:5000), parent = the version Triton serves, approval pending; they are not loaded
-# into Triton. See infra/local/mlflow/retrain.sh and infra/models/README.md.
+# (http://127.0.0.1:5000), parent = the version Triton serves, approval pending; then loads them on
+# every Triton shard, serving nothing until the rollout controller rolls them out. See infra/local/mlflow/retrain.sh and infra/models/README.md.
 .PHONY: retrain
 retrain:
 	infra/local/mlflow/retrain.sh

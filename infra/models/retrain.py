@@ -19,10 +19,10 @@ metrics are measured on the true labels, so its card shows how bad it is, and it
 `flipped_labels`, so it is never taken for the candidate trained on the same data properly.
 
 CANDIDATES_DIR is laid out like a model repository (<model>/<version>/, no config.pbtxt), so
-registry.py registers it as it does the live one, and putting a candidate into service is
-copying its version directory into the live repository and listing the version in the model's
-config (a later step, after approval). The same data, code and current version give the same
-candidate, which registration then recognises as already registered.
+registry.py registers it as it does the live one; retrain.sh then copies the version into the live
+repository and loads it on every shard (version policy `all`: no config changes), where it serves
+nothing until the rollout controller names it in a rollout. The same data, code and current version
+give the same candidate, which registration then recognises as already registered.
 """
 import argparse
 import json
