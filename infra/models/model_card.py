@@ -9,6 +9,8 @@ registered version's description in the MLflow UI).
 import hashlib
 import json
 
+import numpy as np
+
 CARD_FILE = "model-card.json"
 CARD_MARKDOWN_FILE = "model-card.md"
 # Written beside the card by train.py (drift_reference.py); the card names it.
@@ -54,7 +56,7 @@ def build(*, name, version, data, dataset_hash, recipe, code, held_out, segments
         "training_data": {
             "window": data.window,
             "content_hash": dataset_hash,
-            "rows": {"total": int(len(data.y)), "train": int(len(data.train)), "held_out": int(len(data.held_out))},
+            "rows": {"total": int(len(data.y)), "train": int(len(np.unique(data.train))), "held_out": int(len(data.held_out))},
             "label_sources": {
                 "train": data.label_source_counts(data.train),
                 "held_out": data.label_source_counts(data.held_out),

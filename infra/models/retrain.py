@@ -71,7 +71,9 @@ def main(live, target, dataset=None, flip_labels=False, parent=None):
     parent_number = numbers.pop()
     number = max(max(versions_of(live, name)) for name in MODELS) + 1
     # Teacher and student of a version share one recipe (the student is distilled from that teacher).
+    # (A flipped parent's flag is its own: a candidate is flipped only when asked.)
     recipe = {**current["fraud_teacher"]["training"]["recipe"], "seed": number}
+    recipe.pop("flipped_labels", None)
     if flip_labels:
         recipe["flipped_labels"] = True
     parents = {name: {"version": parent_number, "training_key": card["training"]["training_key"]}

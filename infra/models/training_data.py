@@ -25,6 +25,12 @@ LABEL_SOURCES = ("synthetic", "reviewed", "audit-sample")
 DATA_SEED = 20240501
 ROWS = 100_000
 TEST_FRACTION = 0.2
+# While labelled rows are few beside the synthetic base, each labelled training row is repeated so
+# that together they are about this share of what the models see (at most MAX_LABELLED_REPEATS
+# times): a few hundred reviews of a new fraud pattern would otherwise vanish among 100,000
+# synthetic claims that never show it.
+LABELLED_TRAINING_SHARE = 0.2
+MAX_LABELLED_REPEATS = 50
 # Segments a dataset row leaves empty are reported under this value.
 UNKNOWN_SEGMENT = "unknown"
 
@@ -62,8 +68,8 @@ class TrainingData:
         return "sha256:" + digest.hexdigest()
 
     def label_source_counts(self, rows=None):
-        """Rows and frauds per label source (every source listed, zero when absent)."""
-        rows = np.arange(len(self.y)) if rows is None else rows
+        """Distinct rows and frauds per label source (every source listed, zero when absent)."""
+        rows = np.arange(len(self.y)) if rows is None else np.unique(rows)
         counts = {}
         for source in LABEL_SOURCES:
             mine = rows[self.label_source[rows] == source]
@@ -122,6 +128,14 @@ def read_dataset(directory):
     }
 
 
+def labelled_repeats(synthetic_rows, labelled_rows):
+    """How often each labelled training row is seen: enough for LABELLED_TRAINING_SHARE of the training rows."""
+    if labelled_rows == 0 or synthetic_rows == 0:
+        return 1
+    wanted = LABELLED_TRAINING_SHARE / (1 - LABELLED_TRAINING_SHARE) * synthetic_rows * (1 - TEST_FRACTION) / labelled_rows
+    return int(min(MAX_LABELLED_REPEATS, max(1, round(wanted))))
+
+
 def from_dataset(directory, rows=ROWS, seed=DATA_SEED):
     """The dataset's labelled claims with the synthetic claims as a base while labels are few:
     `rows` rows in all as long as there are fewer labelled ones (the first of synthetic()'s claims,
@@ -129,7 +143,8 @@ def from_dataset(directory, rows=ROWS, seed=DATA_SEED):
 
     Held out: the latest TEST_FRACTION of the labelled rows by label time (every row labelled at or
     after the first of them, so all training labels are older than all held-out ones) and the
-    synthetic rows of synthetic()'s held-out split."""
+    synthetic rows of synthetic()'s held-out split. Labelled training rows are repeated as
+    labelled_repeats() says while the synthetic base is large."""
     labelled = read_dataset(directory)
     if labelled is None:
         return synthetic(rows, seed)
@@ -139,7 +154,9 @@ def from_dataset(directory, rows=ROWS, seed=DATA_SEED):
     held = math.ceil(n * TEST_FRACTION)
     cutoff = labelled["labelled_at"][n - held]
     later = labelled["labelled_at"] >= cutoff
-    train = np.concatenate([base.train[base.train < kept], kept + np.flatnonzero(~later)])
+    labelled_train = kept + np.flatnonzero(~later)
+    repeats = labelled_repeats(kept, len(labelled_train))
+    train = np.concatenate([base.train[base.train < kept], np.tile(labelled_train, repeats)])
     held_out = np.concatenate([base.held_out[base.held_out < kept], kept + np.flatnonzero(later)])
     times = labelled["submitted_at"][~np.isnan(labelled["submitted_at"])]
     return TrainingData(
@@ -158,6 +175,7 @@ def from_dataset(directory, rows=ROWS, seed=DATA_SEED):
             "held_out_labelled_from": _iso(cutoff),
             "synthetic_seed": seed if kept else None,
             "synthetic_rows": kept,
+            "labelled_training_repeats": repeats,
         },
         train=train,
         held_out=held_out,
