@@ -107,7 +107,7 @@ describe('judge', () => {
     expect(judge('SHADOW', evidence(pairs, { shadowDue: 100, shadowMissing: 10 }), BAND, GATES).verdict.reason).toMatch(/10\.0% of due shadow scores missing/);
     expect(judge('SHADOW', evidence(pairs, { shadowDue: 10, shadowMissing: 5 }), BAND, GATES).verdict.action).toBe('advance');
     const slow = evidence(pairs, { candidateLatencyMs: pairs.map(() => 10) });
-    expect(judge('SHADOW', slow, BAND, GATES).verdict.reason).toMatch(/p95 latency 5\.00x/);
+    expect(judge('CANARY', slow, BAND, GATES).verdict.reason).toMatch(/p95 latency 5\.00x/);
   });
 
   it('promotes a canary once it has scored its claims and agrees', () => {

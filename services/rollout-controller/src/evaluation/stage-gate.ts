@@ -19,7 +19,7 @@ export interface GateSettings {
   /** Reviews of canary claims before their override rate is compared, and by how much it may exceed the primary's. */
   minReviews: number;
   maxOverrideRateIncrease: number;
-  /** The candidate's p95 Triton latency over the primary's. */
+  /** The canary's p95 Triton latency over the primary's, on the main path. */
   maxLatencyRatio: number;
   /** Share of due shadow scores that may be missing (scoring errors, shed shadow work). */
   maxMissingShare: number;

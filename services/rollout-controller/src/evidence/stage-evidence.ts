@@ -47,7 +47,10 @@ export interface EvidenceSummary {
   /** Primary-scored claims old enough (graceMs) that their shadow score should have come, and how many lack it. */
   shadowDue: number;
   shadowMissing: number;
-  /** Triton latencies of the candidate's scores (shadow and canary) and of the primary's. */
+  /**
+   * Triton latencies on the main path: of the canary's claims and of the primary's. (Shadow scores
+   * are not compared: the shadow is extra work that waits behind the main path by design.)
+   */
   candidateLatencyMs: number[];
   primaryLatencyMs: number[];
   /** Labelled claims scored on the main path by each, as (probability, label). */
@@ -111,7 +114,6 @@ export class StageEvidence {
     };
     for (const facts of this.claims.values()) {
       const { main, shadow, label, overrode } = facts;
-      if (shadow) summary.candidateLatencyMs.push(shadow.latencyMs);
       if (!main) continue;
       const byCandidate = main.version === this.candidateVersion;
       if (byCandidate) summary.candidateClaims++;

@@ -163,7 +163,8 @@ export class RolloutController implements OnModuleInit, OnApplicationShutdown, R
         await this.judgeCandidate(current, current.stage, current.candidateVersion, now);
       } else {
         this.metrics.clearJudgement();
-        if (now - this.lastCandidateLook >= this.config.CANDIDATE_POLL_MS) {
+        // A retraining in progress has its candidate in the repository before every shard has loaded it.
+        if (!this.retrainer.busy && now - this.lastCandidateLook >= this.config.CANDIDATE_POLL_MS) {
           this.lastCandidateLook = now;
           await this.proposeCandidate(current);
         }
