@@ -86,6 +86,22 @@ function modelVersionsIn(lineage: unknown): string[] {
   return found;
 }
 
+/** A registered version's held-out figures from its run (the card's metrics), overall and on the labelled slices. */
+async function heldOut(model: string, tritonVersion: string): Promise<string> {
+  const filter = encodeURIComponent(`name='${model}' and tag.triton_version='${tritonVersion}'`);
+  const found = await mlflow<{ model_versions?: { version: string; run_id: string }[] }>(`model-versions/search?filter=${filter}`);
+  const newest = (found.model_versions ?? []).sort((a, b) => Number(b.version) - Number(a.version))[0];
+  if (!newest) return `${model} v${tritonVersion}: not registered`;
+  const run = await mlflow<{ run: { data: { metrics?: { key: string; value: number }[] } } }>(`runs/get?run_id=${newest.run_id}`);
+  const metrics = Object.fromEntries((run.run.data.metrics ?? []).map((m) => [m.key, m.value]));
+  const figure = (key: string) => (metrics[key] === undefined ? 'n/a' : metrics[key].toFixed(3));
+  return (
+    `${model} v${tritonVersion}: held-out AUC ${figure('auc')}, Brier ${figure('brier')}; ` +
+    `latest audit-sample labels AUC ${figure('label_source/audit-sample/auc')} (${figure('label_source/audit-sample/rows')} rows), ` +
+    `reviewed AUC ${figure('label_source/reviewed/auc')} (${figure('label_source/reviewed/rows')} rows)`
+  );
+}
+
 async function metric(url: string, pattern: RegExp): Promise<number[]> {
   const text = await (await fetch(url)).text();
   return [...text.matchAll(new RegExp(pattern.source, 'gm'))].map((m) => Number(m[1]));
@@ -167,6 +183,7 @@ describe('model lifecycle: drift -> labels -> retrained version -> shadow -> can
     async () => {
       const started = Date.now();
       const gatewayPid = mesh.service('inference-gateway').pid;
+      const previous = primary;
       const candidate = String(Number(primary) + 1);
       const controllerMetrics = mesh.service('rollout-controller').url('/metrics');
 
@@ -232,6 +249,9 @@ describe('model lifecycle: drift -> labels -> retrained version -> shadow -> can
       for (const shard of shards) expect(tritonShardPid(shard.address)).toBe(shard.pid);
 
       const seconds = (at: number) => `${((at - started) / 1000).toFixed(0)}s`;
+      const retrainSeconds = /retraining finished in ([0-9.]+)s/.exec(mesh.service('rollout-controller').logs)?.[1];
+      console.warn(`[lifecycle] retraining (dataset, training, registration, loading on both shards) took ${retrainSeconds}s`);
+      for (const version of [previous, candidate]) console.warn(`[lifecycle] ${await heldOut('fraud_student', version)}`);
       console.warn(
         `[lifecycle] shift at ${seconds(shiftedAt)}, drift seen ${seconds(driftAt)}, candidate ${candidate} registered and in SHADOW ${seconds(shadow.at)}, ` +
           `CANARY ${seconds(canary.at)} (${canary.reason}), PRIMARY ${seconds(promoted.at)} (${promoted.reason}); ${stream.sent} claims sent`,
@@ -279,6 +299,7 @@ describe('model lifecycle: drift -> labels -> retrained version -> shadow -> can
       expect(student?.tags[`rollout.${family}.stage`]).toBe('ROLLED_BACK');
       // A deliberately bad model has no business staying in the repository a later run starts from.
       await removeModelVersion({ repository: liveRepository(), models: ['fraud_student', 'fraud_teacher'], version: candidate, shards: stack.tritonShards });
+      for (const version of [primary, candidate]) console.warn(`[lifecycle] ${await heldOut('fraud_student', version)}`);
       console.warn(
         `[lifecycle] bad candidate ${candidate}: CANARY -> ROLLED_BACK in ${((rolledBack.at - canary.at) / 1000).toFixed(1)}s, ` +
           `${byCandidate} of ${claims} claims scored by it meanwhile; ${rolledBack.reason}`,
