@@ -10,3 +10,4 @@ export * from './auth/api-key.guard';
 export * from './auth/api-keys';
 export * from './http/request-validation';
 export { KAFKA_CONNECTION } from './kafka/kafka-connection.module';
+export * from './http/api-docs';

@@ -26,17 +26,17 @@ import { Channel, ChannelSymbols } from '@claims-mesh/contracts';
  * assigns them), the policy start is an ISO date. Limits keep one claim's size bounded.
  */
 export class ClaimRequestDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Idempotency key; a resubmission with it returns the first answer.' })
+  @ApiPropertyOptional({ description: 'Idempotency key; a resubmission with it returns the first answer.' })
   @IsOptional()
   @IsUUID()
   eventId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Claim id, when the upstream system assigns its own.' })
+  @ApiPropertyOptional({ description: 'Claim id, when the upstream system assigns its own.' })
   @IsOptional()
   @IsUUID()
   claimId?: string;
 
-  @ApiProperty({ example: 'cust-0001', maxLength: 64 })
+  @ApiProperty({ example: 'cust-0001' })
   @IsString()
   @Length(1, 64)
   customerId!: string;
@@ -47,7 +47,7 @@ export class ClaimRequestDto {
   @MaxLength(254)
   customerEmail?: string;
 
-  @ApiProperty({ example: 'pol-778899', maxLength: 64 })
+  @ApiProperty({ example: 'pol-778899' })
   @IsString()
   @Length(1, 64)
   policyId!: string;
@@ -71,11 +71,11 @@ export class ClaimRequestDto {
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code of three upper-case letters' })
   currency!: string;
 
-  @ApiProperty({ enum: ChannelSymbols })
+  @ApiProperty({ example: 'WEB' })
   @IsIn(ChannelSymbols as unknown as string[])
   channel!: Channel;
 
-  @ApiProperty({ example: 'Screen cracked after a fall.', maxLength: 5000 })
+  @ApiProperty({ example: 'Screen cracked after a fall.' })
   @IsString()
   @MaxLength(5000)
   description!: string;
@@ -86,7 +86,7 @@ export class ClaimRequestDto {
   @Max(100)
   mediaCount!: number;
 
-  @ApiProperty({ example: 'SN-12345-ABC', maxLength: 64 })
+  @ApiProperty({ example: 'SN-12345-ABC' })
   @IsString()
   @Length(1, 64)
   serialNumber!: string;
@@ -102,7 +102,7 @@ export class ClaimRequestDto {
 }
 
 export class ClaimBatchRequestDto {
-  @ApiProperty({ type: [ClaimRequestDto] })
+  @ApiProperty({ type: [ClaimRequestDto], description: 'The claims, accepted all or none.' })
   @IsArray()
   @ArrayMinSize(1)
   @IsObject({ each: true, message: 'each claim must be a JSON object' })
@@ -111,10 +111,16 @@ export class ClaimBatchRequestDto {
   claims!: ClaimRequestDto[];
 }
 
+/** Response bodies (the request classes above get their schemas from their validators, see libs/platform api-docs). */
 export class ClaimAcceptedDto {
   @ApiProperty({ format: 'uuid' })
   claimId!: string;
 
   @ApiProperty({ format: 'uuid' })
   eventId!: string;
+}
+
+export class ClaimBatchAcceptedDto {
+  @ApiProperty({ type: [ClaimAcceptedDto], description: 'One per claim, in request order.' })
+  claims!: ClaimAcceptedDto[];
 }

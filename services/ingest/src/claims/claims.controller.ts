@@ -1,18 +1,22 @@
 import { Body, Controller, Headers, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AuthenticatedRequest, badRequest, RequiresScope } from '@claims-mesh/platform';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiError, ApiShedsLoad, ApiValidatedBody, AuthenticatedRequest, badRequest, RequiresScope } from '@claims-mesh/platform';
 import type { Response } from 'express';
 import { BackpressureService } from '../backpressure/backpressure.service';
 import { IngestConfig } from '../config';
 import { ClaimIds } from './claim-factory';
 import { ClaimIntakeService } from './claim-intake.service';
-import { ClaimAcceptedDto, ClaimBatchRequestDto, ClaimRequestDto } from './claim-request.dto';
+import { ClaimAcceptedDto, ClaimBatchAcceptedDto, ClaimBatchRequestDto, ClaimRequestDto } from './claim-request.dto';
 import { validateClaim, validateClaimBatch } from './claim-validation';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
+/** The Idempotency-Key header as checkedKey checks it. */
+const ApiIdempotencyKey = (description: string) =>
+  ApiHeader({ name: 'Idempotency-Key', required: false, description, schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source } });
+const IN_PROGRESS = 'A submission with the same idempotency key is still being processed; retry shortly.';
+
 @ApiTags('claims')
-@ApiSecurity('api-key')
 @Controller('v1/claims')
 @RequiresScope('claims:write')
 export class ClaimsController {
@@ -24,11 +28,12 @@ export class ClaimsController {
 
   @Post()
   @HttpCode(202)
-  @ApiBody({ type: ClaimRequestDto })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Resubmissions with the same key return the first answer.' })
-  @ApiResponse({ status: 202, type: ClaimAcceptedDto, description: 'Written to Kafka (acks=all).' })
-  @ApiResponse({ status: 400, description: 'Invalid claim: each bad field is listed.' })
-  @ApiResponse({ status: 429, description: 'Shedding load; retry after the Retry-After seconds.' })
+  @ApiOperation({ summary: 'Submit one claim' })
+  @ApiValidatedBody(ClaimRequestDto)
+  @ApiIdempotencyKey('Resubmissions with the same key return the first answer (so do those with the same eventId).')
+  @ApiResponse({ status: 202, type: ClaimAcceptedDto, description: 'Written to Kafka (acks=all), or answered from the first submission with the same key.' })
+  @ApiError(409, IN_PROGRESS)
+  @ApiShedsLoad()
   async submitOne(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -44,9 +49,12 @@ export class ClaimsController {
 
   @Post('batch')
   @HttpCode(202)
-  @ApiBody({ type: ClaimBatchRequestDto })
-  @ApiResponse({ status: 202, type: [ClaimAcceptedDto], description: 'All claims written to Kafka, ids in request order.' })
-  @ApiResponse({ status: 400, description: 'At least one invalid claim; nothing was accepted.' })
+  @ApiOperation({ summary: 'Submit a batch of claims, all or none' })
+  @ApiValidatedBody(ClaimBatchRequestDto)
+  @ApiIdempotencyKey('Claim i of the batch is keyed `<key>:<i>`; resubmissions return the first answers.')
+  @ApiResponse({ status: 202, type: ClaimBatchAcceptedDto, description: 'All claims written to Kafka, ids in request order.' })
+  @ApiError(409, IN_PROGRESS)
+  @ApiShedsLoad()
   async submitBatch(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
