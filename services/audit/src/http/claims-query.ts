@@ -3,9 +3,9 @@ import { DecidedClaimsQuery } from '../decisions/decided-claims';
 import { decodeCursor } from './list-cursor';
 import { FieldProblem } from '@claims-mesh/platform';
 
-const KNOWN = ['action', 'from', 'to', 'limit', 'cursor'];
-const EPOCH_MS = /^\d{1,15}$/;
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+export const KNOWN_PARAMETERS = ['action', 'from', 'to', 'limit', 'cursor'];
+export const EPOCH_MS = /^\d{1,15}$/;
+export const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export type ParsedQuery = { ok: true; value: DecidedClaimsQuery } | { ok: false; problems: FieldProblem[] };
 
@@ -29,7 +29,7 @@ export function parseClaimsQuery(
     return value;
   };
   for (const field of Object.keys(query))
-    if (!KNOWN.includes(field)) problems.push({ field, problem: 'is not a known parameter' });
+    if (!KNOWN_PARAMETERS.includes(field)) problems.push({ field, problem: 'is not a known parameter' });
 
   const action = single('action');
   if (action !== undefined && !(ActionSymbols as readonly string[]).includes(action)) {
