@@ -4,14 +4,14 @@
 
 /** The roles of infra/local/api-keys.json and their dev keys. */
 export const ROLES = {
-  ingest: { key: 'dev-ingest-key', scopes: ['claims:write'] },
+  ingest: { key: 'dev-ingest-key', scopes: ['claims:write', 'claims:read'] },
   reviewer: { key: 'dev-reviewer-key', scopes: ['reviews:read', 'reviews:write'] },
   auditor: { key: 'dev-auditor-key', scopes: ['audit:read'] },
   'auditor-pii': { key: 'dev-auditor-pii-key', scopes: ['audit:read', 'audit:pii'] },
   eraser: { key: 'dev-eraser-key', scopes: ['audit:read', 'audit:erase'] },
   admin: {
     key: 'dev-admin-key',
-    scopes: ['claims:write', 'reviews:read', 'reviews:write', 'audit:read', 'audit:pii', 'audit:erase', 'admin'],
+    scopes: ['claims:write', 'claims:read', 'reviews:read', 'reviews:write', 'audit:read', 'audit:pii', 'audit:erase', 'admin'],
   },
 } as const;
 
@@ -57,6 +57,8 @@ export const ENDPOINTS: Endpoint[] = [
   // ingest: submit claims
   { service: 'ingest', method: 'POST', route: '/v1/claims', rule: { scope: 'claims:write' }, probe: { path: '/v1/claims', body: {}, status: 400 } },
   { service: 'ingest', method: 'POST', route: '/v1/claims/batch', rule: { scope: 'claims:write' }, probe: { path: '/v1/claims/batch', body: {}, status: 400 } },
+  // An authorised probe asks for a claim that does not exist (or is another client's): 404 alike.
+  { service: 'ingest', method: 'GET', route: '/v1/claims/:claimId', rule: { scope: 'claims:read' }, probe: { path: `/v1/claims/${NO_SUCH_ID}`, status: 404 } },
   { service: 'ingest', method: 'GET', route: '/docs', rule: { public: API_DOCS }, probe: { path: '/docs', status: 200 }, static: true },
   { service: 'ingest', method: 'GET', route: '/docs-json', rule: { public: API_DOCS }, probe: { path: '/docs-json', status: 200 }, static: true },
   { service: 'ingest', method: 'GET', route: '/docs-yaml', rule: { public: API_DOCS }, probe: { path: '/docs-yaml', status: 200 }, static: true },

@@ -6,14 +6,26 @@ import { ClaimsController } from './claims/claims.controller';
 import { IdempotencyStore } from './claims/idempotency.store';
 import { InboundJsonController } from './inbound/inbound-json.controller';
 import { SERVICE } from './service';
+import { ClaimEventsController } from './status/claim-events.controller';
+import { ClaimStatusController } from './status/claim-status.controller';
+import { StatusStore } from './status/status.store';
+import { WebhookDelivery } from './webhooks/webhook-delivery.service';
+import { WebhookDeadLetters } from './webhooks/webhook-dlq.publisher';
+import { WebhookOutbox } from './webhooks/webhook-outbox';
+import { WebhookRegistry } from './webhooks/webhook-registry';
 
 @Module({
   imports: [PlatformModule.forService(SERVICE)],
-  controllers: [ClaimsController, InboundJsonController],
+  controllers: [ClaimsController, InboundJsonController, ClaimStatusController, ClaimEventsController],
   providers: [
     ClaimIntakeService,
     IdempotencyStore,
     BackpressureService,
+    StatusStore,
+    WebhookRegistry,
+    WebhookOutbox,
+    WebhookDeadLetters,
+    WebhookDelivery,
   ],
 })
 export class IngestModule {}

@@ -2,6 +2,8 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { KafkaPublisher } from '@claims-mesh/kafka';
 import { ClaimSubmitted } from '@claims-mesh/contracts';
 import { Counter, Registry } from 'prom-client';
+import { StatusStore } from '../status/status.store';
+import { submittedUpdate } from '../status/status-view';
 import { ClaimIds, idsFor, toClaimSubmitted } from './claim-factory';
 import { ClaimRequestDto } from './claim-request.dto';
 import { IdempotencyStore } from './idempotency.store';
@@ -19,6 +21,7 @@ export class ClaimIntakeService {
   constructor(
     private readonly publisher: KafkaPublisher,
     private readonly idempotency: IdempotencyStore,
+    private readonly status: StatusStore,
     registry: Registry,
   ) {
     this.accepted = new Counter({
@@ -32,6 +35,8 @@ export class ClaimIntakeService {
   /**
    * `idempotencyKey` is the Idempotency-Key header; each claim's own eventId is a key too.
    * Claims already accepted under their key get their first ids back and are not re-published.
+   * `submittedBy` is the caller's API key id: it becomes the record's submittedBy, so ownership
+   * travels with the claim through the mesh, and the status view and webhooks answer to it.
    */
   async submit(requests: ClaimRequestDto[], idempotencyKey: string | undefined, submittedBy: string): Promise<ClaimIds[]> {
     const keys = requests.map((r, i) => keyOf(r, idempotencyKey, requests.length > 1 ? i : undefined));
@@ -53,6 +58,7 @@ export class ClaimIntakeService {
         reused.add(index);
       }
     });
+    const acceptedAt = Date.now();
     const fresh: ClaimSubmitted[] = [];
     requests.forEach((request, i) => {
       if (reused.has(i)) return;
@@ -68,7 +74,12 @@ export class ClaimIntakeService {
       await this.idempotency.release(newKeys.map((k) => k.key)).catch(() => undefined);
       throw error;
     }
-    await this.idempotency.complete(newKeys.map(({ key, index }) => ({ key, ids: answers[index] })));
+    // The status view gets the claim now, so a GET right after the 202 finds it; the consumer of
+    // claims.submitted.v1 writes the same again (with the record's later time), so a failure here only delays it.
+    await Promise.all([
+      this.idempotency.complete(newKeys.map(({ key, index }) => ({ key, ids: answers[index] }))),
+      this.status.merge(fresh.map((claim) => submittedUpdate(claim, acceptedAt))).catch(() => undefined),
+    ]);
     this.accepted.inc({ outcome: 'published' }, fresh.length);
     this.accepted.inc({ outcome: 'idempotent_replay' }, reused.size);
     return answers;
