@@ -24,7 +24,8 @@ import { ServiceConfig } from '../config/service-config';
  *      path:        @ApiValidatedPath(MyIdParam)
  *    Hand-written validation documents its parameters with @ApiQuery/@ApiParam whose schemas
  *    are built from the same constants (regexes, enums) the validation uses.
- *  - Every answer the route gives: @ApiResponse({ status, type: SomeResponseDto }) for success,
+ *  - Every answer the route gives: @ApiResponse({ status, type: SomeResponseDto }) for success
+ *    (always: with any response decorator on a route swagger adds no default success),
  *    with response DTO classes (@ApiProperty on every field, `nullable: true` where null is
  *    served) beside the controller; @ApiError(404 | 409 ..., description, type?) for the refusals
  *    the handler itself throws (body ErrorBodyDto `{ error, message }` unless given);
