@@ -17,6 +17,8 @@ interface Handled {
   update: StatusUpdate;
   notify?: (featureSetVersion: string | null) => WebhookEvent;
   at: number;
+  /** Place of the record's topic in the flow. */
+  rank: number;
 }
 
 /**
@@ -61,6 +63,9 @@ export class ClaimEventsController {
       });
       if (one) handled.push(one);
     }
+    // In the order of the flow (a poll may hold a claim's decision before its score): a decision's
+    // event then finds the feature set of the score that came with it.
+    handled.sort((a, b) => a.rank - b.rank);
     const merged = await this.status.merge(handled.map((h) => h.update));
     if (this.webhooks.hasClients) await this.enqueue(handled, merged.map((m) => ({ owner: m.owner, featureSetVersion: m.featureSetVersion ?? null })));
     return { outputs: [] };
@@ -70,22 +75,24 @@ export class ClaimEventsController {
     if (!record.value) return undefined;
     const decoded = this.serde.decodeNow(record.topic, record.value);
     const value = decoded instanceof Promise ? await decoded : decoded;
+    const rank = STATUS_TOPICS.indexOf(record.topic as (typeof STATUS_TOPICS)[number]);
     switch (record.topic as (typeof STATUS_TOPICS)[number]) {
       case 'claims.submitted.v1':
-        return { update: submittedUpdate(value as ClaimSubmitted, record.timestamp), at: record.timestamp };
+        return { update: submittedUpdate(value as ClaimSubmitted, record.timestamp), at: record.timestamp, rank };
       case 'claims.scored.v1':
-        return { update: scoredUpdate(value as ClaimScored, record.timestamp), at: record.timestamp };
+        return { update: scoredUpdate(value as ClaimScored, record.timestamp), at: record.timestamp, rank };
       case 'claims.decided.v1': {
         const decided = value as ClaimDecided;
         return {
           update: decisionUpdate(decided, record.timestamp),
           notify: (featureSetVersion) => decisionEvent(decided, featureSetVersion, record.timestamp),
           at: decided.timestamps.decidedAt ?? record.timestamp,
+          rank,
         };
       }
       case 'reviews.completed.v1': {
         const review = value as ReviewCompleted;
-        return { update: reviewUpdate(review), notify: () => reviewEvent(review), at: review.completedAt };
+        return { update: reviewUpdate(review), notify: () => reviewEvent(review), at: review.completedAt, rank };
       }
       default:
         return undefined;
