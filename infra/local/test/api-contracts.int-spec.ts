@@ -368,7 +368,7 @@ describe('API contracts: each served OpenAPI document is exact (ingest, human-ta
       for (const method of METHODS) {
         const operation = item[method];
         if (!operation) continue;
-        operations.push(`${method.toUpperCase()} ${template}`);
+        operations.push(`${method.toUpperCase()} ${template} (${Object.keys(operation.responses).join(', ')})`);
         const scope = operation['x-required-scope'];
         const key = scope ? keysFor(scope).granted : undefined;
         for (const c of contract.cases(template, operation)) {
