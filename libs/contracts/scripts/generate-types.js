@@ -42,6 +42,15 @@ function comment(doc, indent = '') {
   return doc ? `${indent}/** ${doc.replace(/\*\//g, '* /')} */\n` : '';
 }
 
+/**
+ * A number or boolean field with a default (one added to a schema later, e.g. ClaimSubmitted's
+ * revision) may be left out by code that writes the record: the encoder writes its default,
+ * and every decoded record has it. Other fields stay required, as they always were.
+ */
+function optionalInCode(field) {
+  return ['int', 'long', 'boolean'].includes(field.type) && field.default !== undefined && field.default !== null;
+}
+
 function declaration(schema) {
   const name = shortName(schema.name);
   if (schema.type === 'enum') {
@@ -52,7 +61,7 @@ function declaration(schema) {
     );
   }
   const fields = schema.fields
-    .map((f) => `${comment(f.doc, '  ')}  ${f.name}: ${tsType(f.type)};`)
+    .map((f) => `${comment(f.doc, '  ')}  ${f.name}${optionalInCode(f) ? '?' : ''}: ${tsType(f.type)};`)
     .join('\n');
   return `${comment(schema.doc)}export interface ${name} {\n${fields}\n}\n`;
 }

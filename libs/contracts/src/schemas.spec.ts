@@ -20,9 +20,9 @@ function schemasOfKind(kind: 'event' | 'control'): string[] {
 }
 
 describe('schemas/', () => {
-  it('declares the five claim-event schemas of DESIGN.md and the gateway rollout control schema, each for a topic', () => {
-    expect(valueSchemaNames()).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimScored', 'ClaimSubmitted', 'ModelRollout', 'ReviewCompleted']);
-    expect(schemasOfKind('event')).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimScored', 'ClaimSubmitted', 'ReviewCompleted']);
+  it('declares the five claim-event schemas of DESIGN.md, the evidence answering a REQUEST_INFO and the gateway rollout control schema, each for a topic', () => {
+    expect(valueSchemaNames()).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimEvidence', 'ClaimScored', 'ClaimSubmitted', 'ModelRollout', 'ReviewCompleted']);
+    expect(schemasOfKind('event')).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimEvidence', 'ClaimScored', 'ClaimSubmitted', 'ReviewCompleted']);
     expect(schemasOfKind('control')).toEqual(['ModelRollout']);
   });
 
@@ -53,7 +53,7 @@ describe('schemas/', () => {
 
   it('gives every Avro topic of topics.json (and its DLQ) a value schema, and refuses one for a JSON topic', () => {
     const avroTopics = meshTopics().filter((t) => t.valueFormat === 'avro');
-    expect(avroTopics.length).toBe(13);
+    expect(avroTopics.length).toBe(15);
     for (const topic of avroTopics) expect(topicValueSchema(topic.name).name).toBeTruthy();
     expect(() => topicValueSchema('claims.inbound.json.v1')).toThrow('carries json, not Avro');
   });

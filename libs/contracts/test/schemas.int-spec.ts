@@ -24,6 +24,7 @@ const TOPIC_OF: Record<string, string> = {
   ClaimScored: 'claims.scored.v1',
   ClaimDecided: 'claims.decided.v1',
   ReviewCompleted: 'reviews.completed.v1',
+  ClaimEvidence: 'claims.evidence.v1',
   ModelRollout: 'models.rollout.v1',
 };
 

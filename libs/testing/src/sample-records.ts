@@ -3,6 +3,7 @@ import { modelRollout } from '@claims-mesh/contracts';
 import type {
   ClaimDecided,
   ClaimEnriched,
+  ClaimEvidence,
   ClaimScored,
   ClaimSubmitted,
   Features,
@@ -32,6 +33,21 @@ export function sampleClaim(overrides: Partial<ClaimSubmitted> = {}): ClaimSubmi
     region: 'EU-WEST',
     submittedBy: 'ingest',
     timestamps: { submittedAt, enrichedAt: null, scoredAt: null, decidedAt: null, reviewedAt: null },
+    revision: 0,
+    ...overrides,
+  };
+}
+
+/** Evidence answering a REQUEST_INFO on a claim, as ingest would publish it; override any field. */
+export function sampleEvidence(overrides: Partial<ClaimEvidence> = {}): ClaimEvidence {
+  return {
+    eventId: randomUUID(),
+    claimId: randomUUID(),
+    mediaCount: 3,
+    description: 'Photos of the cracked screen attached.',
+    serialNumber: null,
+    submittedBy: 'ingest',
+    timestamps: { submittedAt: Date.now(), enrichedAt: null, scoredAt: null, decidedAt: null, reviewedAt: null },
     ...overrides,
   };
 }
@@ -104,6 +120,7 @@ export function sampleDecided(scored = sampleScored()): ClaimDecided {
     fraudProbability: scored.fraudProbability,
     confidence: scored.confidence,
     timestamps: { ...scored.timestamps, decidedAt: (scored.timestamps.scoredAt ?? 0) + 1 },
+    evidenceDeadline: null,
   };
 }
 
@@ -151,6 +168,7 @@ export function sampleOfEachSchema(): Record<string, unknown> {
     ClaimScored: sampleScored(),
     ClaimDecided: decided,
     ReviewCompleted: sampleReview(decided),
+    ClaimEvidence: sampleEvidence({ claimId: decided.claimId }),
     ModelRollout: sampleRollout(),
   };
 }

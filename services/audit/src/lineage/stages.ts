@@ -9,6 +9,7 @@ export const STAGE_ORDER = [
   'shadow-scored',
   'decided',
   'reviewed',
+  'evidence',
   'dead-lettered',
   'erasure',
 ] as const;
@@ -94,6 +95,11 @@ const STAGE_SPECS: { [K in Topic]: StageSpec<TopicValues[K]> } = {
     stage: 'reviewed',
     timeOf: (v) => v.timestamps.reviewedAt ?? v.completedAt,
     provenance: ['taskId', 'actionId', 'outcome', 'modelRecommendation', 'reviewerId', 'note', 'completedAt', 'selection'],
+  },
+  'claims.evidence.v1': {
+    stage: 'evidence',
+    timeOf: (v) => v.timestamps.submittedAt,
+    provenance: ['submittedBy', 'mediaCount'],
   },
 };
 

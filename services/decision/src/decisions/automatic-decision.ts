@@ -29,5 +29,6 @@ export function automaticDecision(
     fraudProbability: scored.fraudProbability,
     confidence: scored.confidence,
     timestamps: { ...scored.timestamps, decidedAt },
+    evidenceDeadline: null,
   };
 }

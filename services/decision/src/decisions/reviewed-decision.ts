@@ -33,5 +33,6 @@ export function reviewedDecision(
       reviewedAt: review.timestamps.reviewedAt ?? review.completedAt,
       decidedAt,
     },
+    evidenceDeadline: null,
   };
 }
