@@ -62,6 +62,12 @@ export const ENDPOINTS: Endpoint[] = [
   { service: 'ingest', method: 'GET', route: '/docs', rule: { public: API_DOCS }, probe: { path: '/docs', status: 200 }, static: true },
   { service: 'ingest', method: 'GET', route: '/docs-json', rule: { public: API_DOCS }, probe: { path: '/docs-json', status: 200 }, static: true },
   { service: 'ingest', method: 'GET', route: '/docs-yaml', rule: { public: API_DOCS }, probe: { path: '/docs-yaml', status: 200 }, static: true },
+  { service: 'human-task', method: 'GET', route: '/docs', rule: { public: API_DOCS }, probe: { path: '/docs', status: 200 }, static: true },
+  { service: 'human-task', method: 'GET', route: '/docs-json', rule: { public: API_DOCS }, probe: { path: '/docs-json', status: 200 }, static: true },
+  { service: 'human-task', method: 'GET', route: '/docs-yaml', rule: { public: API_DOCS }, probe: { path: '/docs-yaml', status: 200 }, static: true },
+  { service: 'audit', method: 'GET', route: '/docs', rule: { public: API_DOCS }, probe: { path: '/docs', status: 200 }, static: true },
+  { service: 'audit', method: 'GET', route: '/docs-json', rule: { public: API_DOCS }, probe: { path: '/docs-json', status: 200 }, static: true },
+  { service: 'audit', method: 'GET', route: '/docs-yaml', rule: { public: API_DOCS }, probe: { path: '/docs-yaml', status: 200 }, static: true },
 
   // human-task: the review queue
   { service: 'human-task', method: 'GET', route: '/v1/tasks', rule: { scope: 'reviews:read' }, probe: { path: '/v1/tasks', status: 200 } },
