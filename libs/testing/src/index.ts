@@ -12,3 +12,5 @@ export * from './bad-input/seeded-random';
 export * from './bad-input/http-corpus';
 export * from './bad-input/kafka-corpus';
 export * from './chromium';
+export * from './webhook-receiver';
+export * from './redis-keys';
