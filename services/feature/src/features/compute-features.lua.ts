@@ -15,13 +15,16 @@
  * read once per run and written once at its end, which leaves 5 commands and 3 writes per
  * claim: 16-19 µs of script time per claim against 19-21 µs (50,000 of the feature-hop bench's
  * varied claims in runs of 64, measured five and six times).
+ * The serial mark is now read with GET and refreshed with PEXPIRE (it must keep the first
+ * claimant's id, see Revisions below): one command more per claim naming a known serial.
  *
  * ARGV 1-4, for every claim: 1 z-score min samples, 2 computed-features TTL ms, 3 history
  * TTL ms, 4 most claims kept per customer.
- * Then per claim i (from 0), four keys and two arguments:
+ * Then per claim i (from 0), four keys and four arguments:
  *   KEYS[4i+1] the event's computed features, [4i+2] the customer's history, [4i+3] the
  *   serial number's "seen" mark, [4i+4] the product's amount moments;
- *   ARGV[4+2i+1] submittedAt (epoch ms), [4+2i+2] amountMinor.
+ *   ARGV[4+4i+1] submittedAt (epoch ms), [4+4i+2] amountMinor, [4+4i+3] claimId, [4+4i+4]
+ *   revision (0 for a claim as first filed).
  * Returns per claim, flattened in claim order: the computed features as
  *   "count1h,count24h,count30d,amount1h,amount24h,amount30d,zScore,isFirstClaim,serialSeenBefore"
  * (flags 0 or 1), and 1 when they were computed before (a replay), else 0.
@@ -30,7 +33,17 @@
  *   customer history: msgpack array {claims ever, at1, amount1, at2, amount2, ...}, ascending
  *     by event time, only the claims of the last 30 days, at most ARGV[4] of them;
  *   product amount moments: msgpack of n, mean, M2 (Welford), doubles kept exactly;
- *   serial "seen": any value; SET ... GET reads and refreshes it in one command.
+ *   serial "seen": the claimId of the first claim that named it (any other value, e.g. "1" of
+ *     an earlier layout, reads as another claim's); a serial is seen before when its mark names
+ *     another claim.
+ *
+ * Revisions: a claim sent round again after an evidence request (revision > 0, same claimId,
+ * same submittedAt and amount) is the same claim, not another one. Its features are computed
+ * from the stores without writing to them: the customer's windows count the claim once (its
+ * first round's entry, at the same time and amount, stands for it; if that has expired it
+ * counts itself as a new claim would), the product's moments are not updated, and its serial
+ * number is seen before only if another claim named it (a serial first named by the revision
+ * is marked with its claimId).
  *
  * Idempotency: the event's key holds the features computed the first time. When it exists
  * nothing is counted again and that same string is returned, so a replay publishes identical
@@ -60,6 +73,46 @@ local history_ttl = ARGV[3]
 local max_claims = tonumber(ARGV[4])
 
 local function int(n) return string.format('%d', n) end
+
+-- A revision's windows: as customer_windows would count them, its first round's entry (same
+-- time and amount) standing for the claim itself; nothing written.
+local function revision_windows(key, at, amount)
+  local stored = redis.call('GET', key)
+  local history = stored and cmsgpack.unpack(stored) or { 0 }
+  local count_1h, count_24h, count_30d = 1, 1, 1
+  local amount_1h, amount_24h, amount_30d = amount, amount, amount
+  local self_found = false
+  for i = 2, #history, 2 do
+    local claimed_at, claimed = history[i], history[i + 1]
+    if not self_found and claimed_at == at and claimed == amount then
+      self_found = true
+    elseif claimed_at <= at and claimed_at > at - WINDOW_30D then
+      count_30d, amount_30d = count_30d + 1, amount_30d + claimed
+      if claimed_at > at - DAY then
+        count_24h, amount_24h = count_24h + 1, amount_24h + claimed
+        if claimed_at > at - HOUR then
+          count_1h, amount_1h = count_1h + 1, amount_1h + claimed
+        end
+      end
+    end
+  end
+  local ever = history[1] + (self_found and 0 or 1)
+  local windows = count_1h .. ',' .. count_24h .. ',' .. count_30d
+    .. ',' .. int(amount_1h) .. ',' .. int(amount_24h) .. ',' .. int(amount_30d)
+  return windows, ever == 1
+end
+
+-- Whether another claim named this serial number before; marks it with this claim's id if
+-- nobody did. A claim's first round refreshes the mark's TTL; a revision only reads it.
+local function serial_seen_by_other(key, claim_id, revision, ttl)
+  local mark = redis.call('GET', key)
+  if not mark then
+    redis.call('SET', key, claim_id, 'PX', ttl)
+    return false
+  end
+  if revision == 0 then redis.call('PEXPIRE', key, ttl) end
+  return mark ~= claim_id
+end
 
 -- Velocity windows over the customer's history, this claim included, and whether it is their
 -- first claim. Writes the history back with this claim in its place and the stale ones dropped.
@@ -112,8 +165,9 @@ end
 -- save_moments once the run's claims are counted.
 local moments, moment_keys = {}, {}
 
--- Z-score against the product's claims before this one, then Welford's update.
-local function amount_zscore(key, amount)
+-- Z-score against the product's claims before this one, then Welford's update (not for a
+-- revision, whose amount the first round counted).
+local function amount_zscore(key, amount, revision)
   local m = moments[key]
   if not m then
     m = { 0, 0, 0 }
@@ -127,6 +181,7 @@ local function amount_zscore(key, amount)
   if n >= min_samples and m2 > 0 then
     z = (amount - mean) / math.sqrt(m2 / (n - 1))
   end
+  if revision > 0 then return z end
   n = n + 1
   local delta = amount - mean
   mean = mean + delta / n
@@ -143,15 +198,21 @@ end
 
 local replies = {}
 for i = 0, #KEYS / 4 - 1 do
-  local k, a = 4 * i, 4 + 2 * i
+  local k, a = 4 * i, 4 + 4 * i
   local computed = redis.call('GET', KEYS[k + 1])
   local replayed = 1
   if not computed then
     replayed = 0
     local at, amount = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
-    local windows, first = customer_windows(KEYS[k + 2], at, amount)
-    local serial_seen = redis.call('SET', KEYS[k + 3], '1', 'PX', history_ttl, 'GET')
-    local z = amount_zscore(KEYS[k + 4], amount)
+    local claim_id, revision = ARGV[a + 3], tonumber(ARGV[a + 4])
+    local windows, first
+    if revision > 0 then
+      windows, first = revision_windows(KEYS[k + 2], at, amount)
+    else
+      windows, first = customer_windows(KEYS[k + 2], at, amount)
+    end
+    local serial_seen = serial_seen_by_other(KEYS[k + 3], claim_id, revision, history_ttl)
+    local z = amount_zscore(KEYS[k + 4], amount, revision)
     computed = windows .. ',' .. string.format('%.17g', z)
       .. (first and ',1' or ',0') .. (serial_seen and ',1' or ',0')
     redis.call('SET', KEYS[k + 1], computed, 'PX', computed_ttl)

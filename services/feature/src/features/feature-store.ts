@@ -88,7 +88,7 @@ export class FeatureStore {
         this.keys.serialSeen(claim.serialNumber),
         this.keys.productAmountMoments(claim.product),
       );
-      args.push(claim.timestamps.submittedAt, claim.amountMinor);
+      args.push(claim.timestamps.submittedAt, claim.amountMinor, claim.claimId, claim.revision ?? 0);
     }
     return (keys as (string | number)[]).concat(args);
   }
