@@ -6,8 +6,9 @@ import { ClaimsController } from './claims/claims.controller';
 import { IdempotencyStore } from './claims/idempotency.store';
 import { InboundJsonController } from './inbound/inbound-json.controller';
 import { SERVICE } from './service';
-import { ClaimEventsController } from './status/claim-events.controller';
+import { ClaimEventsHandler } from './status/claim-events.handler';
 import { ClaimStatusController } from './status/claim-status.controller';
+import { StatusConsumer } from './status/status-consumer';
 import { StatusStore } from './status/status.store';
 import { WebhookDelivery } from './webhooks/webhook-delivery.service';
 import { WebhookDeadLetters } from './webhooks/webhook-dlq.publisher';
@@ -16,12 +17,14 @@ import { WebhookRegistry } from './webhooks/webhook-registry';
 
 @Module({
   imports: [PlatformModule.forService(SERVICE)],
-  controllers: [ClaimsController, InboundJsonController, ClaimStatusController, ClaimEventsController],
+  controllers: [ClaimsController, InboundJsonController, ClaimStatusController],
   providers: [
     ClaimIntakeService,
     IdempotencyStore,
     BackpressureService,
     StatusStore,
+    ClaimEventsHandler,
+    StatusConsumer,
     WebhookRegistry,
     WebhookOutbox,
     WebhookDeadLetters,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AvroSerde, ClaimDecided } from '@claims-mesh/contracts';
 import { sha256Hex } from '@claims-mesh/platform';
-import { claimRequest, deleteRedisKeys, Mesh, stack, startGroupAtEnd, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
+import { claimRequest, deleteRedisKeys, Mesh, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 
 // GET /v1/claims/{claimId} on a real mesh (all six services, real Kafka, registry, Redis,
 // Triton): the client that submitted a claim follows it to its decision; another client, an
@@ -17,7 +17,6 @@ const KEYS = {
   b: { id: `status-b-${RUN}`, key: `key-b-${randomUUID()}`, scopes: ['claims:write', 'claims:read'] },
   writer: { id: `status-w-${RUN}`, key: `key-w-${randomUUID()}`, scopes: ['claims:write'] },
 };
-const STATUS_TOPICS = ['claims.inbound.json.v1', 'claims.submitted.v1', 'claims.scored.v1', 'claims.decided.v1', 'reviews.completed.v1'];
 const DECIDED = 'claims.decided.v1';
 
 describe('claim status (GET /v1/claims/{claimId}, real mesh)', () => {
@@ -53,11 +52,8 @@ describe('claim status (GET /v1/claims/{claimId}, real mesh)', () => {
     decided = await TopicTail.start(testKafka(), [DECIDED]);
     // Ingest's keys under a prefix of this run, short-lived, deleted at the end.
     mesh = await Mesh.start(PORT_BASE, { API_KEYS_FILE: apiKeys, INGEST_KEY_PREFIX: `ingest-it-${RUN}`, STATUS_TTL_SECONDS: '900' });
-    // Ingest's group of the mesh starts at the end of its JSON topic only; started again at the end
-    // of every topic it reads, it skips the history earlier tests left in the shared topics.
-    const group = `ingest-it-status-${RUN}`;
-    await startGroupAtEnd(group, STATUS_TOPICS);
-    await mesh.restart('ingest', { KAFKA_GROUP_ID: group });
+    // Ingest's status consumer starts at the topics' end in a group of its own: ready once it has joined.
+    await waitFor('ingest ready', async () => ((await fetch(mesh.service('ingest').url('/health/ready'))).status === 200 ? true : undefined), 60_000);
   }, 120_000);
 
   afterAll(async () => {

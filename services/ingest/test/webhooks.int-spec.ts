@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AvroSerde, ClaimDecided, deterministicUuid } from '@claims-mesh/contracts';
 import { sha256Hex } from '@claims-mesh/platform';
-import { claimRequest, deleteRedisKeys, Mesh, ReceivedWebhook, stack, startGroupAtEnd, testKafka, TopicTail, waitFor, WebhookReceiver } from '@claims-mesh/testing';
+import { claimRequest, deleteRedisKeys, Mesh, ReceivedWebhook, stack, testKafka, TopicTail, waitFor, WebhookReceiver } from '@claims-mesh/testing';
 
 // Signed webhooks on a real mesh (all six services, real Kafka, registry, Redis, Triton) to a
 // receiver on loopback: one client per receiver behaviour (answers, fails its first attempts,
@@ -14,7 +14,6 @@ const PORT_BASE = 14800;
 const RUN = randomUUID().slice(0, 8);
 const DECIDED = 'claims.decided.v1';
 const DLQ = 'webhooks.dlq.v1';
-const STATUS_TOPICS = ['claims.inbound.json.v1', 'claims.submitted.v1', 'claims.scored.v1', 'claims.decided.v1', 'reviews.completed.v1'];
 const MAX_ATTEMPTS = 4;
 const CLIENT_CONCURRENCY = 2;
 const FLAKY_FAILURES = 2;
@@ -109,10 +108,8 @@ describe('signed webhooks (real mesh, receiver on loopback)', () => {
       WEBHOOK_CLIENT_CONCURRENCY: String(CLIENT_CONCURRENCY),
       WEBHOOK_POLL_INTERVAL_MS: '50',
     });
-    // Started again at the end of every topic ingest reads: no history of earlier tests.
-    const group = `ingest-it-webhooks-${RUN}`;
-    await startGroupAtEnd(group, STATUS_TOPICS);
-    await mesh.restart('ingest', { KAFKA_GROUP_ID: group });
+    // Ingest's status consumer starts at the topics' end in a group of its own: ready once it has joined.
+    await waitFor('ingest ready', async () => ((await fetch(mesh.service('ingest').url('/health/ready'))).status === 200 ? true : undefined), 60_000);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,5 +1,4 @@
-import { Controller, Logger } from '@nestjs/common';
-import { EventPattern } from '@nestjs/microservices';
+import { Injectable, Logger } from '@nestjs/common';
 import { AvroSerde, ClaimDecided, ClaimScored, ClaimSubmitted, ReviewCompleted, Topic, WireFormatError } from '@claims-mesh/contracts';
 import { InboundRecord } from '@claims-mesh/kafka';
 import { Counter, Registry } from 'prom-client';
@@ -22,16 +21,16 @@ interface Handled {
 }
 
 /**
- * Keeps the claim status view and feeds the webhook outbox from the mesh's topics, a poll's
- * records of all four in one call: one Redis round trip for the view, one more for the outbox
+ * Keeps the claim status view and feeds the webhook outbox from the mesh's topics (consumed by
+ * StatusConsumer in a group of its own), a poll's records of all four in one call: one Redis round trip for the view, one more for the outbox
  * when a registered client's claim was decided or reviewed. It never calls a client itself.
  *
  * An observer: a record it cannot decode is counted and skipped, not dead-lettered (the
  * services that consume the topic for real do that).
  */
-@Controller()
-export class ClaimEventsController {
-  private readonly logger = new Logger(ClaimEventsController.name);
+@Injectable()
+export class ClaimEventsHandler {
+  private readonly logger = new Logger(ClaimEventsHandler.name);
   private readonly skipped: Counter<'topic'>;
 
   constructor(
@@ -50,7 +49,6 @@ export class ClaimEventsController {
     });
   }
 
-  @EventPattern([...STATUS_TOPICS], { batch: true, raw: true })
   async onClaimEvents(records: InboundRecord<Buffer | null>[]): Promise<{ outputs: [] }> {
     const handled: Handled[] = [];
     for (const record of records) {
