@@ -11,7 +11,7 @@ const INPUTS: Record<string, string[]> = {
   ingest: ['claims.inbound.json.v1'],
   feature: ['claims.submitted.v1'],
   'inference-gateway': ['claims.enriched.v1'],
-  decision: ['claims.scored.v1', 'reviews.completed.v1'],
+  decision: ['claims.scored.v1', 'reviews.completed.v1', 'claims.evidence.v1'],
   'human-task': ['claims.decided.v1'],
   audit: meshTopics()
     .filter((t) => (t.kind === 'event' && t.valueFormat === 'avro') || t.isDeadLetter)

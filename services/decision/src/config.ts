@@ -28,6 +28,22 @@ export class DecisionConfig extends ServiceConfig {
   @Min(1)
   REVIEW_TTL_DAYS = 90;
 
+  /**
+   * How long a REQUEST_INFO decision waits for the customer's evidence (claims.evidence.v1):
+   * its evidenceDeadline is decidedAt plus this. Once it passes, the claim is closed with a
+   * final REJECT, reason code EVIDENCE_NOT_RECEIVED. 14 days by default.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  EVIDENCE_DEADLINE_SECONDS = 14 * 86_400;
+
+  /** How often the evidence deadlines are checked (the sweep), in milliseconds. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  EVIDENCE_SWEEP_INTERVAL_MS = 1_000;
+
   /** Namespace of the ledger's Redis keys, so two deployments (or a test) can share one Redis. */
   @IsRedisKeyPrefix()
   REDIS_KEY_PREFIX = 'decision';

@@ -96,7 +96,7 @@ describe('decision service: rules to decisions (real Kafka, registry and Redis)'
         action,
         reasonCodes,
         ruleSetVersion: RULE_SET_VERSION,
-        final: action !== 'REVIEW',
+        final: action !== 'REVIEW' && action !== 'REQUEST_INFO',
         reviewerOverrode: null,
         claim: scored.claim,
         model: scored.model,
@@ -105,6 +105,7 @@ describe('decision service: rules to decisions (real Kafka, registry and Redis)'
         fraudProbability: scored.fraudProbability,
         confidence: scored.confidence,
         timestamps: { ...scored.timestamps, decidedAt: expect.any(Number) },
+        evidenceDeadline: action === 'REQUEST_INFO' ? expect.any(Number) : null,
       });
       expect(decision.timestamps.decidedAt).toBeGreaterThanOrEqual(scored.timestamps.scoredAt ?? 0);
     });

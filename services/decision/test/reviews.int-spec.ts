@@ -80,6 +80,7 @@ describe('decision service: final decisions after human review (real Kafka, regi
       fraudProbability: inReview.fraudProbability,
       confidence: inReview.confidence,
       timestamps: { ...review.timestamps, decidedAt: expect.any(Number) },
+      evidenceDeadline: null,
     });
     expect(decision.timestamps.reviewedAt).toBe(review.completedAt);
   });

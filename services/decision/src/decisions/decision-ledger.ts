@@ -26,7 +26,8 @@ export interface RecordedDecision {
  * so it cannot say whether the decision was published; it says what the decision was (a
  * redelivery publishes the identical record, decidedAt included) and where it came from
  * (a later duplicate publishes nothing, see mustPublishAgain). REVIEW decisions stay until
- * their reviewer's verdict arrives, which needs the claim, score and reasons they carry.
+ * their reviewer's verdict arrives, which needs the claim, score and reasons they carry;
+ * REQUEST_INFO decisions until their evidence or deadline does (see EvidenceRequests).
  */
 @Injectable()
 export class DecisionLedger {
@@ -74,6 +75,12 @@ export class DecisionLedger {
   }
 
   private ttlSecondsOf(decision: ClaimDecided): number {
+    const { evidenceDeadline, timestamps } = decision;
+    if (evidenceDeadline !== null && evidenceDeadline !== undefined) {
+      // Kept until its evidence or its deadline makes the next decision, and as long after as any decision.
+      const waitSeconds = Math.ceil(Math.max(0, evidenceDeadline - (timestamps.decidedAt ?? 0)) / 1000);
+      return waitSeconds + this.config.IDEMPOTENCY_TTL_DAYS * DAY_SECONDS;
+    }
     return (
       (decision.action === 'REVIEW' ? this.config.REVIEW_TTL_DAYS : this.config.IDEMPOTENCY_TTL_DAYS) *
       DAY_SECONDS

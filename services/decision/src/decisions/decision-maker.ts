@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { ClaimDecided, ClaimScored, ReviewCompleted, Topic } from '@claims-mesh/contracts';
+import type { ClaimDecided, ClaimEvidence, ClaimScored, ClaimSubmitted, ReviewCompleted, Topic } from '@claims-mesh/contracts';
 import { BatchResult, InboundRecord, InvalidRecordError, OutboundRecord } from '@claims-mesh/kafka';
+import { DecisionConfig } from '../config';
 import { ActiveRuleSet } from '../rules/active-rule-set';
 import { automaticDecision } from './automatic-decision';
 import { DecisionLedger, LedgerEntry } from './decision-ledger';
 import { DecisionMetrics } from './decision-metrics';
+import { revisedClaim } from './evidence-decisions';
+import { EvidenceRequests } from './evidence-requests';
 import { reviewProblem, scoredClaimProblem } from './input-validation';
 import { positionOf } from './record-position';
 import { reviewedDecision } from './reviewed-decision';
 
 const DECIDED: Topic = 'claims.decided.v1';
+const SUBMITTED: Topic = 'claims.submitted.v1';
 
 /** Turns scored claims and completed reviews into decisions, each recorded once in the ledger. */
 @Injectable()
@@ -18,6 +22,8 @@ export class DecisionMaker {
     private readonly rules: ActiveRuleSet,
     private readonly ledger: DecisionLedger,
     private readonly metrics: DecisionMetrics,
+    private readonly evidenceRequests: EvidenceRequests,
+    private readonly config: DecisionConfig,
   ) {}
 
   /** The rules' decision on each scored claim of a partition batch; claims they cannot judge go to the DLQ. */
@@ -36,10 +42,32 @@ export class DecisionMaker {
         this.rules.version,
         this.rules.decide(record.value),
         decidedAt,
+        this.config.EVIDENCE_DEADLINE_SECONDS * 1000,
       ),
       madeFrom: positionOf(record),
     }));
-    return { outputs: await this.publishable(entries, accepted), rejected };
+    const outputs = await this.publishable(entries, accepted);
+    // A REQUEST_INFO waits for evidence: its request opens with the decision (once, however often it is published).
+    await this.evidenceRequests.open(outputs.map((output) => output.value));
+    return { outputs, rejected };
+  }
+
+  /**
+   * The claim's next round, from the evidence that answers its open request: the claim with the
+   * evidence merged in, as its next revision, to claims.submitted.v1 (in the consumer's
+   * transaction). Evidence for a claim with no open request goes to the DLQ.
+   */
+  async reviseWithEvidence(record: InboundRecord<ClaimEvidence>): Promise<OutboundRecord<ClaimSubmitted>[]> {
+    const evidence = record.value;
+    if (record.key !== null && record.key !== evidence.claimId)
+      throw new InvalidRecordError(`evidence for claim ${evidence.claimId} keyed by another claim`);
+    const answer = await this.evidenceRequests.answer(evidence.claimId, evidence.eventId);
+    if (!answer.accepted)
+      throw new InvalidRecordError(`claim ${evidence.claimId} waits for no evidence (request: ${answer.reason})`);
+    const request = await this.ledger.find(answer.actionId);
+    if (!request) throw new InvalidRecordError(`the REQUEST_INFO decision of claim ${evidence.claimId} is no longer known`);
+    const claim = revisedClaim(request, evidence);
+    return [{ topic: SUBMITTED, key: claim.claimId, value: claim, causedBy: record }];
   }
 
   /** The final decision a reviewer's verdict makes; a verdict on an unknown task goes to the DLQ. */

@@ -7,17 +7,18 @@ describe('automaticDecision', () => {
   const scored = sampleScored();
 
   it('derives its ids from the claim, the rule-set version and the scored event', () => {
-    const decision = automaticDecision(scored, 'rules.v1', { action: 'APPROVE', reasonCodes: ['OK'] }, 1000);
+    const decision = automaticDecision(scored, 'rules.v1', { action: 'APPROVE', reasonCodes: ['OK'] }, 1000, 60_000);
     expect(decision.actionId).toBe(deterministicUuid(scored.claimId, 'rules.v1', scored.eventId));
     expect(decision.eventId).toBe(deterministicUuid(scored.eventId, 'rules.v1'));
     expect(decision.causationId).toBe(scored.eventId);
-    const again = automaticDecision(scored, 'rules.v1', { action: 'APPROVE', reasonCodes: ['OK'] }, 2000);
+    const again = automaticDecision(scored, 'rules.v1', { action: 'APPROVE', reasonCodes: ['OK'] }, 2000, 60_000);
     expect([again.actionId, again.eventId]).toEqual([decision.actionId, decision.eventId]);
     const otherRules = automaticDecision(
       scored,
       'rules.v2',
       { action: 'APPROVE', reasonCodes: ['OK'] },
       1000,
+      60_000,
     );
     expect(otherRules.actionId).not.toBe(decision.actionId);
   });
@@ -28,6 +29,7 @@ describe('automaticDecision', () => {
       'rules.v1',
       { action: 'REJECT', reasonCodes: ['A', 'B'] },
       1234,
+      60_000,
     );
     expect(decision).toMatchObject({
       claimId: scored.claimId,
@@ -48,10 +50,15 @@ describe('automaticDecision', () => {
   it.each([
     ['APPROVE', true],
     ['REVIEW', false],
-    ['REQUEST_INFO', true],
+    ['REQUEST_INFO', false],
     ['REJECT', true],
   ] as const)('is final for %s: %s', (action, final) => {
-    expect(automaticDecision(scored, 'rules.v1', { action, reasonCodes: ['X'] }, 1).final).toBe(final);
+    expect(automaticDecision(scored, 'rules.v1', { action, reasonCodes: ['X'] }, 1, 60_000).final).toBe(final);
+  });
+
+  it('gives a REQUEST_INFO an evidence deadline and no other action one', () => {
+    expect(automaticDecision(scored, 'rules.v1', { action: 'REQUEST_INFO', reasonCodes: ['X'] }, 1000, 60_000).evidenceDeadline).toBe(61_000);
+    expect(automaticDecision(scored, 'rules.v1', { action: 'REVIEW', reasonCodes: ['X'] }, 1000, 60_000).evidenceDeadline).toBeNull();
   });
 });
 
