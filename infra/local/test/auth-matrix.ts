@@ -59,6 +59,7 @@ export const ENDPOINTS: Endpoint[] = [
   { service: 'ingest', method: 'POST', route: '/v1/claims/batch', rule: { scope: 'claims:write' }, probe: { path: '/v1/claims/batch', body: {}, status: 400 } },
   // An authorised probe asks for a claim that does not exist (or is another client's): 404 alike.
   { service: 'ingest', method: 'GET', route: '/v1/claims/:claimId', rule: { scope: 'claims:read' }, probe: { path: `/v1/claims/${NO_SUCH_ID}`, status: 404 } },
+  { service: 'ingest', method: 'POST', route: '/v1/claims/:claimId/evidence', rule: { scope: 'claims:write' }, probe: { path: `/v1/claims/${NO_SUCH_ID}/evidence`, body: {}, status: 404 } },
   { service: 'ingest', method: 'GET', route: '/docs', rule: { public: API_DOCS }, probe: { path: '/docs', status: 200 }, static: true },
   { service: 'ingest', method: 'GET', route: '/docs-json', rule: { public: API_DOCS }, probe: { path: '/docs-json', status: 200 }, static: true },
   { service: 'ingest', method: 'GET', route: '/docs-yaml', rule: { public: API_DOCS }, probe: { path: '/docs-yaml', status: 200 }, static: true },

@@ -4,6 +4,7 @@ import { BackpressureService } from './backpressure/backpressure.service';
 import { ClaimIntakeService } from './claims/claim-intake.service';
 import { ClaimsController } from './claims/claims.controller';
 import { IdempotencyStore } from './claims/idempotency.store';
+import { EvidenceController } from './evidence/evidence.controller';
 import { InboundJsonController } from './inbound/inbound-json.controller';
 import { SERVICE } from './service';
 import { ClaimEventsHandler } from './status/claim-events.handler';
@@ -17,7 +18,7 @@ import { WebhookRegistry } from './webhooks/webhook-registry';
 
 @Module({
   imports: [PlatformModule.forService(SERVICE)],
-  controllers: [ClaimsController, InboundJsonController, ClaimStatusController],
+  controllers: [ClaimsController, InboundJsonController, ClaimStatusController, EvidenceController],
   providers: [
     ClaimIntakeService,
     IdempotencyStore,
