@@ -59,8 +59,10 @@ const SCORE_PROVENANCE: readonly (keyof ClaimScored)[] = [
 const STAGE_SPECS: { [K in Topic]: StageSpec<TopicValues[K]> } = {
   'claims.submitted.v1': {
     stage: 'submitted',
-    timeOf: (v) => v.timestamps.submittedAt,
-    provenance: ['submittedBy'],
+    // A revision (the claim sent round again after an evidence request) keeps its first round's
+    // submittedAt; its step happened when it was written, the broker's time.
+    timeOf: (v) => ((v.revision ?? 0) > 0 ? null : v.timestamps.submittedAt),
+    provenance: ['submittedBy', 'revision'],
   },
   'claims.enriched.v1': {
     stage: 'enriched',
