@@ -39,6 +39,7 @@ const CONSUMERS: Record<string, string[]> = {
   'claims.scored.v1': ['decision', 'audit'],
   'claims.decided.v1': ['human-task', 'audit'],
   'reviews.completed.v1': ['decision', 'audit'],
+  'claims.evidence.v1': ['decision', 'audit'],
 };
 
 /** Personal data of one good claim, unique to this run, so a log line holding it can only come from here. */

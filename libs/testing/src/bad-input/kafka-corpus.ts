@@ -15,7 +15,7 @@ export interface BadKafkaRecord {
 export const INBOUND_JSON_TOPIC = 'claims.inbound.json.v1';
 
 /** The Avro topics the mesh consumes (the shadow topic is audit's only, like the others). */
-export const CONSUMED_AVRO_TOPICS = ['claims.submitted.v1', 'claims.enriched.v1', 'claims.scored.v1', 'claims.decided.v1', 'reviews.completed.v1'];
+export const CONSUMED_AVRO_TOPICS = ['claims.submitted.v1', 'claims.enriched.v1', 'claims.scored.v1', 'claims.decided.v1', 'reviews.completed.v1', 'claims.evidence.v1'];
 
 /** HTTP cases whose body is a valid claim and only a header is wrong: no use as a Kafka value. */
 const HEADER_ONLY_KINDS = new Set(['wrong-content-type', 'bad-content-encoding', 'bad-idempotency-key', 'over-size']);
