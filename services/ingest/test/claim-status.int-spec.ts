@@ -90,6 +90,7 @@ describe('claim status (GET /v1/claims/{claimId}, real mesh)', () => {
         reasonCodes: record.reasonCodes,
         reviewerOverrode: null,
         decidedAt: new Date(record.timestamps.decidedAt as number).toISOString(),
+        evidenceDeadline: null,
         versions: {
           model: `${record.model.name}:${record.model.version}`,
           ruleSet: record.ruleSetVersion,

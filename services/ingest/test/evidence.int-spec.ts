@@ -101,6 +101,8 @@ describe('request for information, both ways (POST /v1/claims/{claimId}/evidence
     const claimId = await submit({ mediaCount: 0 });
     const waiting = await statusOf(claimId, (s) => s.stage === 'DECIDED');
     expect(waiting).toMatchObject({ final: false, waitingFor: 'EVIDENCE', decision: { action: 'REQUEST_INFO', reasonCodes: ['NO_EVIDENCE'] } });
+    // The upstream system is told by when its evidence must come.
+    expect(Date.parse((waiting.decision as { evidenceDeadline: string }).evidenceDeadline)).toBeGreaterThan(Date.now());
 
     // Only the submitting client may answer, with fields valid as a claim's.
     expect((await call('POST', `/v1/claims/${claimId}/evidence`, KEYS.b.key, { mediaCount: 2 })).status).toBe(404);

@@ -143,6 +143,7 @@ describe('signed webhooks (real mesh, receiver on loopback)', () => {
           final: record.final,
           reasonCodes: record.reasonCodes,
           reviewerOverrode: record.reviewerOverrode,
+          evidenceDeadline: record.evidenceDeadline ? new Date(record.evidenceDeadline).toISOString() : null,
           versions: { model: `${record.model.name}:${record.model.version}`, ruleSet: record.ruleSetVersion, featureSet: body.data.versions.featureSet },
         },
       });

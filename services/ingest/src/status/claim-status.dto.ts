@@ -32,6 +32,14 @@ export class ClaimDecisionDto {
   @ApiProperty({ format: 'date-time' })
   decidedAt!: string;
 
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'A REQUEST_INFO\'s deadline: evidence (POST /v1/claims/{claimId}/evidence) must come before it, or the claim is closed; null for other decisions.',
+  })
+  evidenceDeadline!: string | null;
+
   @ApiProperty({ type: ClaimVersionsDto })
   versions!: ClaimVersionsDto;
 }
@@ -89,6 +97,7 @@ export function claimStatusDto(status: ClaimStatus): ClaimStatusDto {
           reasonCodes: decision.reasonCodes,
           reviewerOverrode: decision.reviewerOverrode,
           decidedAt: iso(decision.at),
+          evidenceDeadline: decision.evidenceDeadline ? iso(decision.evidenceDeadline) : null,
           versions: {
             model: `${decision.model.name}:${decision.model.version}`,
             ruleSet: decision.ruleSetVersion,

@@ -47,6 +47,7 @@ describe('claimStatusOf', () => {
         reasonCodes: ['LOW_RISK'],
         reviewerOverrode: null,
         decidedAt: new Date(3000).toISOString(),
+        evidenceDeadline: null,
         versions: { model: 'fraud_student:1', ruleSet: 'rules-7', featureSet: 'fs-2' },
       },
       review: null,

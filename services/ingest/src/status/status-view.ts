@@ -40,6 +40,8 @@ export interface DecisionPart {
   ruleSetVersion: string;
   model: { name: string; version: string };
   reviewerOverrode: boolean | null;
+  /** A REQUEST_INFO's deadline for the customer's evidence (epoch ms); null otherwise. Absent in views written before it was kept. */
+  evidenceDeadline?: number | null;
   at: number;
 }
 
@@ -81,6 +83,7 @@ export function decisionUpdate(decided: ClaimDecided, recordTimestamp: number): 
     ruleSetVersion: decided.ruleSetVersion,
     model: { ...decided.model },
     reviewerOverrode: decided.reviewerOverrode,
+    evidenceDeadline: decided.evidenceDeadline ?? null,
     at,
   };
   return { claimId: decided.claimId, owner: decided.claim.submittedBy, parts: [{ name: 'decision', at, value: part }] };

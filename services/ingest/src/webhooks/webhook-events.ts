@@ -22,6 +22,8 @@ export interface DecisionData {
   final: boolean;
   reasonCodes: string[];
   reviewerOverrode: boolean | null;
+  /** A REQUEST_INFO's deadline for the evidence, ISO 8601; null for other decisions. */
+  evidenceDeadline: string | null;
   versions: { model: string; ruleSet: string; featureSet: string | null };
 }
 
@@ -50,6 +52,7 @@ export function decisionEvent(decided: ClaimDecided, featureSetVersion: string |
       final: decided.final,
       reasonCodes: [...decided.reasonCodes],
       reviewerOverrode: decided.reviewerOverrode,
+      evidenceDeadline: decided.evidenceDeadline ? new Date(decided.evidenceDeadline).toISOString() : null,
       versions: { model: `${decided.model.name}:${decided.model.version}`, ruleSet: decided.ruleSetVersion, featureSet: featureSetVersion },
     },
   };

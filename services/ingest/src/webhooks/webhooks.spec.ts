@@ -57,6 +57,7 @@ describe('webhook events and signatures', () => {
     ruleSetVersion: 'r1',
     reviewerOverrode: null,
     model: { name: 'fraud_student', version: '2' },
+    evidenceDeadline: 1_700_086_400_000,
     timestamps: { decidedAt: 1_700_000_000_000 },
   } as unknown as ClaimDecided;
 
@@ -71,6 +72,7 @@ describe('webhook events and signatures', () => {
       final: false,
       reasonCodes: ['MISSING_MEDIA'],
       reviewerOverrode: null,
+      evidenceDeadline: new Date(decided.evidenceDeadline as number).toISOString(),
       versions: { model: 'fraud_student:2', ruleSet: 'r1', featureSet: 'fs-1' },
     });
   });
