@@ -5,7 +5,7 @@ import { DEAD_PORT, sampleClaim, ServiceProcess, stack, startGroupAtEnd, testKaf
 // Each service with the port it is tested on (away from DESIGN.md's ports, so a running
 // `make demo` does not interfere) and the dependencies its readiness reports.
 const SERVICES: [name: string, port: number, readiness: string[]][] = [
-  ['ingest', 13001, ['consumer', 'kafka', 'redis']],
+  ['ingest', 13001, ['consumer', 'kafka', 'redis', 'status-consumer']],
   ['feature', 13002, ['consumer', 'kafka', 'redis']],
   ['inference-gateway', 13003, ['consumer', 'kafka', 'routing', 'triton']],
   ['decision', 13004, ['consumer', 'kafka', 'redis']],
