@@ -256,7 +256,9 @@ describe('MLflow model registry of the local stack', () => {
     const repository = liveRepository();
     const numbers = MODELS.flatMap((name) => servedVersions(repository, name).map(Number));
     const next = String(Math.max(...numbers) + 1);
-    await run(RETRAIN, [], { timeout: 300_000, env: { ...process.env, RETRAIN_PARENT_VERSION: '2' } });
+    // Not loaded on the shards (RETRAIN_INSTALL=0): loading is the model-lifecycle and Triton
+    // repository specs' to check, and each load makes every shard reload its versions' processes.
+    await run(RETRAIN, [], { timeout: 300_000, env: { ...process.env, RETRAIN_PARENT_VERSION: '2', RETRAIN_INSTALL: '0' } });
     for (const name of MODELS) {
       const parent = await served(name, 2);
       const candidate = (await versionsOf(name)).find((v) => v.tags.triton_version === next && v.tags.parent_version === parent.version);
@@ -267,8 +269,6 @@ describe('MLflow model registry of the local stack', () => {
       expect(card.training_data.content_hash).toBe(candidate!.tags.dataset_hash);
       expect(card.training_data.content_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(JSON.parse(candidate!.tags.label_source_rows).synthetic).toBeGreaterThan(0);
-      // And it is loaded on both shards, serving nothing until a rollout names it.
-      expect(servedVersions(repository, name)).toContain(next);
     }
   }, 360_000);
 });
