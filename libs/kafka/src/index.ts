@@ -7,3 +7,4 @@ export * from './transport';
 export * from './publisher';
 export * from './table/keyed-table';
 export * from './table/compacted-topic-table';
+export * from './table/model-rollouts';

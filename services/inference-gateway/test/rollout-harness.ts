@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, MODEL_ROLLOUT_TOPIC, modelRollout, type ModelRollout } from '@claims-mesh/contracts';
-import { KafkaPublisher, type KafkaProducer } from '@claims-mesh/kafka';
+import { KafkaPublisher, publishRollout, type KafkaProducer } from '@claims-mesh/kafka';
 import { ServiceProcess, stack, testKafka, testProducer, waitFor } from '@claims-mesh/testing';
-import { publishRollout } from '../src/rollout/publish-rollout';
 
 /** What /health/ready says of the routing a gateway applies. */
 export interface AppliedRouting {

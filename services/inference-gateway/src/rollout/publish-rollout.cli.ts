@@ -5,8 +5,7 @@
 // candidate from the canary's or shadow's version, the band to the gateway's default [0.3, 0.7].
 import { parseArgs } from 'node:util';
 import { AvroSerde, modelRollout, RolloutStageSymbols, type ModelRollout, type RolloutStage } from '@claims-mesh/contracts';
-import { KafkaPublisher } from '@claims-mesh/kafka';
-import { publishRollout } from './publish-rollout';
+import { KafkaPublisher, publishRollout } from '@claims-mesh/kafka';
 
 const USAGE =
   'usage: publish-rollout --primary V [--canary V:WEIGHT] [--shadow V] [--band LOW:HIGH] [--stage STAGE] ' +

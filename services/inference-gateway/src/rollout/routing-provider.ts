@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { AvroSerde, MODEL_ROLLOUT_TOPIC, rolloutProblems, WireFormatError, type ModelRollout } from '@claims-mesh/contracts';
-import { CompactedTopicTable, KafkaConnectionOptions, RefusedRecord, type TableChange } from '@claims-mesh/kafka';
+import { AvroSerde, MODEL_ROLLOUT_TOPIC, type ModelRollout } from '@claims-mesh/contracts';
+import { CompactedTopicTable, KafkaConnectionOptions, readRollout, RefusedRecord, type TableChange } from '@claims-mesh/kafka';
 import { KAFKA_CONNECTION, ReadinessCheck, ReadinessChecks, ReadinessResult } from '@claims-mesh/platform';
 import { GatewayConfig } from '../config';
 import { GatewayMetrics, type RefusalReason } from '../metrics/gateway-metrics';
@@ -136,16 +136,7 @@ export class RoutingProvider implements OnModuleInit, OnApplicationShutdown, Rea
 
   /** A record's rollout, or RefusedRecord when it can never be routing; a registry outage is thrown as is (retried). */
   private async read(bytes: Buffer, key: string): Promise<ModelRollout> {
-    let rollout: ModelRollout;
-    try {
-      rollout = await this.serde.decode<ModelRollout>(MODEL_ROLLOUT_TOPIC, bytes);
-    } catch (error) {
-      if (error instanceof WireFormatError) throw new RefusedRecord(error.message);
-      throw error;
-    }
-    const problems = rolloutProblems(rollout);
-    if (rollout.family !== key) problems.push(`key "${key}" is not the record's family "${rollout.family}"`);
-    if (problems.length) throw new RefusedRecord(problems.join('; '));
+    const rollout = await readRollout(this.serde, bytes, key);
     // Other families' records are never applied here: they wait for nothing.
     if (this.historyRead && key === this.config.MODEL_FAMILY) await this.untilLoaded(rollout);
     return rollout;

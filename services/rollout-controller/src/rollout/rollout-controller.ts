@@ -3,15 +3,13 @@ import {
   AvroSerde,
   MODEL_ROLLOUT_TOPIC,
   modelRollout,
-  rolloutProblems,
-  WireFormatError,
   type ClaimDecided,
   type ClaimScored,
   type ModelRollout,
   type ReviewCompleted,
   type RolloutStage,
 } from '@claims-mesh/contracts';
-import { CompactedTopicTable, KafkaConnectionOptions, KafkaPublisher, RefusedRecord } from '@claims-mesh/kafka';
+import { CompactedTopicTable, KafkaConnectionOptions, KafkaPublisher, publishRollout, readRollout } from '@claims-mesh/kafka';
 import { KAFKA_CONNECTION, ReadinessCheck, ReadinessChecks, ReadinessResult } from '@claims-mesh/platform';
 import { fraudModelIo } from '@claims-mesh/triton';
 import { RolloutConfig } from '../config';
@@ -89,7 +87,7 @@ export class RolloutController implements OnModuleInit, OnApplicationShutdown, R
     this.table = CompactedTopicTable.open({
       connection: this.connection,
       topic: MODEL_ROLLOUT_TOPIC,
-      read: (bytes, key) => this.read(bytes, key),
+      read: (bytes, key) => readRollout(this.serde, bytes, key),
       onChange: () => undefined,
       onRetry: (error, delayMs) => this.logger.warn(`${MODEL_ROLLOUT_TOPIC}: ${error.message}; retrying in ${delayMs} ms`),
     });
@@ -276,9 +274,7 @@ export class RolloutController implements OnModuleInit, OnApplicationShutdown, R
 
   private async publish(step: Omit<ModelRollout, 'eventId' | 'decidedAt' | 'decidedBy' | 'family'>): Promise<void> {
     const rollout = modelRollout({ ...step, family: this.config.MODEL_FAMILY, decidedBy: DECIDED_BY });
-    const problems = rolloutProblems(rollout);
-    if (problems.length) throw new Error(`refusing to publish an unusable rollout: ${problems.join('; ')}`);
-    await this.publisher.publish(MODEL_ROLLOUT_TOPIC, [{ key: rollout.family, value: rollout }]);
+    await publishRollout(this.publisher, rollout);
     this.published = rollout;
     this.metrics.transitioned(rollout.family, rollout.stage);
     this.metrics.setStage(rollout.family, rollout.stage, rollout.candidateVersion, rollout.decidedAt);
@@ -320,16 +316,6 @@ export class RolloutController implements OnModuleInit, OnApplicationShutdown, R
     });
   }
 
-  private async read(bytes: Buffer, key: string): Promise<ModelRollout> {
-    try {
-      const rollout = await this.serde.decode<ModelRollout>(MODEL_ROLLOUT_TOPIC, bytes);
-      if (rollout.family !== key || rolloutProblems(rollout).length) throw new RefusedRecord(`unusable rollout record of ${key}`);
-      return rollout;
-    } catch (error) {
-      if (error instanceof WireFormatError) throw new RefusedRecord(error.message);
-      throw error;
-    }
-  }
 }
 
 function scoreOf(claim: ClaimScored): Score {
