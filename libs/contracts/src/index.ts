@@ -8,3 +8,4 @@ export * from './review-selection';
 export * from './model-rollout';
 export * from './drift/psi';
 export * from './drift/drift-reference';
+export * from './contract-version';

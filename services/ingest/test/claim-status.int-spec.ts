@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AvroSerde, ClaimDecided } from '@claims-mesh/contracts';
+import { AvroSerde, ClaimDecided, contractRecord } from '@claims-mesh/contracts';
 import { sha256Hex } from '@claims-mesh/platform';
 import { claimRequest, deleteRedisKeys, Mesh, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 
@@ -77,6 +77,9 @@ describe('claim status (GET /v1/claims/{claimId}, real mesh)', () => {
       const shown = (await decisionsOf(claimId)).find((d) => new Date(d.timestamps.decidedAt as number).toISOString() === res.body.decision.decidedAt);
       return shown ? { status: res.body, record: shown } : undefined;
     }, 60_000);
+    // The contract versions: the API's is its OpenAPI document's, the events' is schemas/CONTRACT.json's.
+    const document = (await (await fetch(mesh.service('ingest').url('/docs-json'))).json()) as { info: { version: string } };
+    expect(document.info.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(status).toEqual({
       claimId,
       stage: 'DECIDED',
@@ -98,6 +101,7 @@ describe('claim status (GET /v1/claims/{claimId}, real mesh)', () => {
         },
       },
       review: null,
+      contract: { api: document.info.version, events: contractRecord().version },
     });
     expect(record.reasonCodes.length).toBeGreaterThan(0);
     // Ids, codes and versions only: nothing of the claim's personal data.

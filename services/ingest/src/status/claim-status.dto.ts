@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ActionSymbols, ReviewOutcomeSymbols } from '@claims-mesh/contracts';
+import { ActionSymbols, EVENT_CONTRACT_VERSION, ReviewOutcomeSymbols } from '@claims-mesh/contracts';
+import { INGEST_API_VERSION } from '../api-version';
 import type { ClaimStatus } from './status-view';
 
 const STAGES = ['SUBMITTED', 'SCORED', 'DECIDED', 'REVIEWED'] as const;
@@ -14,6 +15,14 @@ export class ClaimVersionsDto {
 
   @ApiProperty({ type: String, nullable: true, example: 'v3', description: 'Version of the features the model saw; null until the score is known to ingest.' })
   featureSet!: string | null;
+}
+
+export class ContractVersionsDto {
+  @ApiProperty({ example: '1.0.0', description: "Semantic version of ingest's HTTP API (its OpenAPI document's info.version)." })
+  api!: string;
+
+  @ApiProperty({ example: '1.0.0', description: 'Semantic version of the event contract, the Avro schemas of the claim topics (schemas/CONTRACT.json).' })
+  events!: string;
 }
 
 export class ClaimDecisionDto {
@@ -77,6 +86,9 @@ export class ClaimStatusDto {
 
   @ApiProperty({ type: ClaimReviewDto, nullable: true, description: 'The latest reviewer verdict, if the claim was reviewed.' })
   review!: ClaimReviewDto | null;
+
+  @ApiProperty({ type: ContractVersionsDto, description: 'The contract this answer and its events follow.' })
+  contract!: ContractVersionsDto;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -106,5 +118,6 @@ export function claimStatusDto(status: ClaimStatus): ClaimStatusDto {
         }
       : null,
     review: review ? { outcome: review.outcome, completedAt: iso(review.at) } : null,
+    contract: { api: INGEST_API_VERSION, events: EVENT_CONTRACT_VERSION },
   };
 }

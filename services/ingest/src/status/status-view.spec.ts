@@ -1,4 +1,5 @@
-import { ClaimDecided, ReviewCompleted } from '@claims-mesh/contracts';
+import { ClaimDecided, EVENT_CONTRACT_VERSION, ReviewCompleted } from '@claims-mesh/contracts';
+import { INGEST_API_VERSION } from '../api-version';
 import { claimStatusOf, DecisionPart, StatusParts } from './status-view';
 import { claimStatusDto } from './claim-status.dto';
 
@@ -51,6 +52,7 @@ describe('claimStatusOf', () => {
         versions: { model: 'fraud_student:1', ruleSet: 'rules-7', featureSet: 'fs-2' },
       },
       review: null,
+      contract: { api: INGEST_API_VERSION, events: EVENT_CONTRACT_VERSION },
     });
   });
 
