@@ -173,8 +173,17 @@ describe('bad input never harms the mesh (all six services, real stack)', () => 
           .map((service) => `${record.kind} on ${record.topic} by ${service}`);
       });
     // Generous: audit follows every topic, and on two cores it can trail the others by a minute.
-    await waitFor(`every dead letter (missing ${missing().length})`, async () => (missing().length === 0 ? true : undefined), 180_000, 1000).catch(() => {
-      throw new Error(`dead letters missing: ${missing().slice(0, 20).join(', ')} (${missing().length} in all)`);
+    await waitFor(`every dead letter (missing ${missing().length})`, async () => (missing().length === 0 ? true : undefined), 180_000, 1000).catch(async () => {
+      // What the late services say of themselves (readiness names a stuck partition), and their last logs, to find why.
+      const late = [...new Set(missing().map((line) => line.split(' by ').pop() as string))];
+      const reports = await Promise.all(
+        late.map(async (name) => {
+          const service = mesh.service(name);
+          const ready = await fetch(service.url('/health/ready')).then((res) => res.text(), (error: Error) => error.message);
+          return `${name} ready: ${ready}\n${name} log tail:\n${service.logs.split('\n').slice(-40).join('\n')}`;
+        }),
+      );
+      throw new Error(`dead letters missing: ${missing().slice(0, 20).join(', ')} (${missing().length} in all)\n${reports.join('\n')}`);
     });
     for (const record of bad) {
       for (const letter of tail.byKey(dlqTopicOf(record.topic)).get(record.key) ?? []) {
