@@ -107,6 +107,31 @@ async function metric(url: string, pattern: RegExp): Promise<number[]> {
   return [...text.matchAll(new RegExp(pattern.source, 'gm'))].map((m) => Number(m[1]));
 }
 
+const MODELS = ['fraud_student', 'fraud_teacher'];
+/** Who a model card names as approver of the versions the stack's Triton install trained (infra/models/model_card.py). */
+const INSTALL_APPROVER = 'bootstrap (stack install)';
+
+/**
+ * Takes every retrained version (an earlier run's promoted candidate, a `make retrain`) out of the
+ * repository and returns the newest version the stack installed, as a clean clone serves it. A
+ * repository holding a model that already learned the shifted world would make the retrained
+ * candidate no better than its primary, and the controller proposes any version above the primary.
+ */
+async function startFromInstalledModels(): Promise<string> {
+  const repository = liveRepository();
+  const versions = [...new Set(MODELS.flatMap((model) => servedVersions(repository, model)))].sort((a, b) => Number(a) - Number(b));
+  const installed = servedVersions(repository, MODELS[0]).filter((version) => {
+    const card = JSON.parse(readFileSync(join(repository, MODELS[0], version, 'model-card.json'), 'utf8')) as { approval?: { by?: string } };
+    return card.approval?.by === INSTALL_APPROVER;
+  });
+  const bootstrap = installed[installed.length - 1];
+  if (!bootstrap) throw new Error(`no version in ${repository} was installed by the stack (versions: ${versions.join(', ')}): reinstall Triton`);
+  for (const version of versions.filter((v) => Number(v) > Number(bootstrap))) {
+    await removeModelVersion({ repository, models: MODELS, version, shards: stack.tritonShards, log: (line) => console.warn(`[lifecycle] ${line}`) });
+  }
+  return bootstrap;
+}
+
 describe('model lifecycle: drift -> labels -> retrained version -> shadow -> canary -> primary, and a bad candidate rolled back (real Kafka, registry, Redis, Triton, MLflow)', () => {
   const serde = AvroSerde.forRegistry(stack.registryUrl);
   let mesh: Mesh;
@@ -150,10 +175,9 @@ describe('model lifecycle: drift -> labels -> retrained version -> shadow -> can
   }
 
   beforeAll(async () => {
-    const versions = servedVersions(liveRepository(), 'fraud_student').map(Number);
-    primary = String(Math.max(...versions));
+    primary = await startFromInstalledModels();
     tail = await TopicTail.start(testKafka('it-lifecycle'), [MODEL_ROLLOUT_TOPIC, SCORED]);
-    // The mesh's gateway and controller start on the newest version there is, so the next one is the retrained.
+    // The mesh's gateway and controller start on the newest installed version, so the next one is the retrained.
     mesh = await Mesh.start(PORT_BASE, { RULES_FILE: auditHeavyRules(), MODEL_VERSION: primary }, { rolloutController: CONTROLLER });
     family = JSON.parse(await (await fetch(mesh.service('rollout-controller').url('/health/ready'))).text()).details.rollout.family;
     stream = new ClaimStream({ ingestUrl: mesh.service('ingest').url(''), rate: 25, seed: 100 }).start();
@@ -206,7 +230,7 @@ describe('model lifecycle: drift -> labels -> retrained version -> shadow -> can
       expect(retrains).toEqual([1]);
 
       // Registered in MLflow with its card, trained partly on the mesh's own labels, parent the primary.
-      for (const model of ['fraud_student', 'fraud_teacher']) {
+      for (const model of MODELS) {
         const version = await registered(model, candidate);
         expect(version).toBeDefined();
         expect(version?.tags.model_card).toMatch(/model-card\.json$/);
@@ -217,7 +241,7 @@ describe('model lifecycle: drift -> labels -> retrained version -> shadow -> can
       // Loaded on both shards without restarting them.
       for (const { address } of shards) {
         const index = await new TritonRepositoryClient({ address }).index(true);
-        for (const model of ['fraud_student', 'fraud_teacher']) expect(index).toContainEqual(expect.objectContaining({ name: model, version: candidate, state: 'READY' }));
+        for (const model of MODELS) expect(index).toContainEqual(expect.objectContaining({ name: model, version: candidate, state: 'READY' }));
       }
 
       const canary = await stageReached('CANARY', candidate, 5 * MINUTE);
@@ -298,7 +322,7 @@ describe('model lifecycle: drift -> labels -> retrained version -> shadow -> can
       const student = await registered('fraud_student', candidate);
       expect(student?.tags[`rollout.${family}.stage`]).toBe('ROLLED_BACK');
       // A deliberately bad model has no business staying in the repository a later run starts from.
-      await removeModelVersion({ repository: liveRepository(), models: ['fraud_student', 'fraud_teacher'], version: candidate, shards: stack.tritonShards });
+      await removeModelVersion({ repository: liveRepository(), models: MODELS, version: candidate, shards: stack.tritonShards });
       for (const version of [primary, candidate]) console.warn(`[lifecycle] ${await heldOut('fraud_student', version)}`);
       console.warn(
         `[lifecycle] bad candidate ${candidate}: CANARY -> ROLLED_BACK in ${((rolledBack.at - canary.at) / 1000).toFixed(1)}s, ` +
