@@ -31,3 +31,18 @@ export function fraudModelIo(): FraudModelIo {
   cached ??= JSON.parse(readFileSync(FEATURE_ORDER_FILE, 'utf8')) as FraudModelIo;
   return cached;
 }
+
+/** What the fraud models' input is read from: a claim as submitted and its features (ClaimEnriched and ClaimScored both carry them). */
+export interface FraudModelSource {
+  claim: object;
+  features: object;
+}
+
+/**
+ * A claim's model input, one value per column in feature-order.json's order (booleans as 1/0):
+ * the row the gateway sends to Triton and the rows the rollout controller measures drift on,
+ * built in one place so the two cannot disagree on what the model saw.
+ */
+export function fraudModelInput(source: FraudModelSource): number[] {
+  return fraudModelIo().features.map((column) => Number((source[column.from] as Record<string, unknown>)[column.name]));
+}

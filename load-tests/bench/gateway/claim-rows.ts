@@ -33,7 +33,7 @@ export function claimRows(count: number, seed: number): Float32Array[] {
   return Array.from({ length: count }, (_, i) => all.slice(i * featureCount, (i + 1) * featureCount));
 }
 
-/** The enriched claim whose feature row (the gateway's featureRow) is `row`: the inverse of featureRow. */
+/** The enriched claim whose model input (libs/triton's fraudModelInput, as the gateway sends it) is `row`: its inverse. */
 export function enrichedFromRow(row: Float32Array): ClaimEnriched {
   const enriched = sampleEnriched(sampleClaim());
   fraudModelIo().features.forEach((column, i) => {

@@ -12,6 +12,5 @@ export * from './rollout/routing';
 export * from './routing/shard-router';
 export * from './scoring/cascade';
 export * from './scoring/claim-scorer';
-export * from './scoring/feature-row';
 export * from './service';
 export * from './triton/triton-shards';

@@ -13,8 +13,7 @@ import {
   TopicTail,
   waitFor,
 } from '@claims-mesh/testing';
-import { fraudModelIo, TritonClient } from '@claims-mesh/triton';
-import { featureRow } from '../src/scoring/feature-row';
+import { fraudModelInput, fraudModelIo, TritonClient } from '@claims-mesh/triton';
 
 /** The models' max_batch_size in the local stack's Triton repository. */
 const MAX_BATCH_SIZE = 256;
@@ -153,7 +152,7 @@ export async function directScores(claims: ClaimEnriched[], model: string, versi
     for (let start = 0; start < claims.length; start += MAX_BATCH_SIZE) {
       const chunk = claims.slice(start, start + MAX_BATCH_SIZE);
       const rows = new Float32Array(chunk.length * featureCount);
-      chunk.forEach((claim, i) => rows.set(featureRow(claim), i * featureCount));
+      chunk.forEach((claim, i) => rows.set(fraudModelInput(claim), i * featureCount));
       scores.push(...(await client.infer(model, version, rows, chunk.length, featureCount)).values);
     }
     return scores;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ClaimEnriched, ClaimScored } from '@claims-mesh/contracts';
+import { fraudModelInput } from '@claims-mesh/triton';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { versionFor, type Routing } from '../rollout/routing';
 import { Cascade } from './cascade';
-import { featureRow } from './feature-row';
 import { confidenceOf, scoredEvent, type Score } from './scored-event';
 
 /**
@@ -34,7 +34,7 @@ export class ClaimScorer {
 
   private async scoreOne(claim: ClaimEnriched, routing: Routing): Promise<Score> {
     const { version, canary } = versionFor(routing, claim.claimId);
-    const { escalated, ...score } = await this.cascade.score(featureRow(claim), version, routing.band);
+    const { escalated, ...score } = await this.cascade.score(Float32Array.from(fraudModelInput(claim)), version, routing.band);
     return { ...score, route: canary ? 'CANARY' : escalated ? 'TEACHER' : 'STUDENT' };
   }
 }

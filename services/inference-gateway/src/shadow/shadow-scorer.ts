@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ClaimEnriched, ClaimScored, Topic } from '@claims-mesh/contracts';
 import { KafkaPublisher } from '@claims-mesh/kafka';
+import { fraudModelInput } from '@claims-mesh/triton';
 import { GatewayConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { Routing } from '../rollout/routing';
 import { Cascade } from '../scoring/cascade';
-import { featureRow } from '../scoring/feature-row';
 import { scoredEvent } from '../scoring/scored-event';
 
 const SHADOW_TOPIC: Topic = 'claims.scored.shadow.v1';
@@ -47,7 +47,7 @@ export class ShadowScorer {
   }
 
   private async scoreAndPublish(claims: readonly ClaimEnriched[], version: string, band: Routing['band']): Promise<void> {
-    const scores = await Promise.all(claims.map((claim) => this.cascade.score(featureRow(claim), version, band, 'shadow')));
+    const scores = await Promise.all(claims.map((claim) => this.cascade.score(Float32Array.from(fraudModelInput(claim)), version, band, 'shadow')));
     const scoredAt = Date.now();
     const events: ClaimScored[] = scores.map(({ escalated: _, ...score }, i) => scoredEvent(claims[i], { ...score, route: 'SHADOW' }, scoredAt));
     await this.publisher.publish(SHADOW_TOPIC, events.map((value) => ({ key: value.claimId, value })));

@@ -11,7 +11,7 @@ import {
 } from '@claims-mesh/contracts';
 import { CompactedTopicTable, KafkaConnectionOptions, KafkaPublisher, publishRollout, readRollout } from '@claims-mesh/kafka';
 import { KAFKA_CONNECTION, ReadinessCheck, ReadinessChecks, ReadinessResult } from '@claims-mesh/platform';
-import { fraudModelIo } from '@claims-mesh/triton';
+import { fraudModelInput, fraudModelIo } from '@claims-mesh/triton';
 import { RolloutConfig } from '../config';
 import { InputDrift, type InputRow } from '../drift/input-drift';
 import { judge, type GateSettings, type Verdict } from '../evaluation/stage-gate';
@@ -322,12 +322,8 @@ function scoreOf(claim: ClaimScored): Score {
   return { version: claim.model.version, probability: claim.fraudProbability, latencyMs: claim.tritonLatencyMs };
 }
 
-/** The claim's model inputs by feature name, as the gateway builds its input row (booleans as 1/0). */
+/** The claim's model input by feature name: the row the gateway sent for it. */
 function inputRow(claim: ClaimScored): InputRow {
-  const row: InputRow = {};
-  for (const column of fraudModelIo().features) {
-    const source = (column.from === 'claim' ? claim.claim : claim.features) as unknown as Record<string, unknown>;
-    row[column.name] = Number(source[column.name]);
-  }
-  return row;
+  const values = fraudModelInput(claim);
+  return Object.fromEntries(fraudModelIo().features.map((column, i) => [column.name, values[i]]));
 }
