@@ -1,6 +1,6 @@
 # The dataset job's venv (requirements.txt beside this file), installed into the ignored cache like
-# the stack's other Python parts (components/mlflow.sh): a venv of Debian's python3, every package
-# pinned, `pip check` clean, reinstalled whenever requirements.txt changes. Sourced, never run.
+# the stack's other Python parts (lib.sh's install_pinned_venv): a venv of Debian's python3, every
+# package pinned, `pip check` clean, reinstalled whenever requirements.txt changes. Sourced, never run.
 DATASET_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$DATASET_SRC/../local/lib.sh"
 DATASET_SYSTEM_PYTHON=${DATASET_SYSTEM_PYTHON:-/usr/bin/python3}
@@ -21,21 +21,8 @@ dataset_pins_agree() {
   done < <(grep -E '^[A-Za-z0-9_.-]+==' "$STACK_ROOT/infra/local/triton/requirements.txt" | grep -v '^nvidia-pytriton==')
 }
 
-# Runs from timed_install's `fn || die`, where set -e is off, so every step checks its own status.
 dataset_install_venv() {
-  local broken
-  dataset_pins_agree || return 1
-  dpkg -s python3-venv >/dev/null 2>&1 || {
-    log "installing Debian's python3-venv"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-  } || return 1
-  rm -rf "$DATASET_VENV" "$DATASET_HOME"/.installed-*
-  mkdir -p "$DATASET_HOME" || return 1
-  "$DATASET_SYSTEM_PYTHON" -m venv "$DATASET_VENV" || return 1
-  PIP_DISABLE_PIP_VERSION_CHECK=1 "$DATASET_VENV/bin/pip" install -q -r "$DATASET_REQUIREMENTS" || return 1
-  broken=$("$DATASET_VENV/bin/pip" check 2>&1) || { log "dataset venv is inconsistent: $broken"; return 1; }
-  touch "$DATASET_MARKER"
+  dataset_pins_agree && install_pinned_venv dataset "$DATASET_SYSTEM_PYTHON" "$DATASET_VENV" "$DATASET_REQUIREMENTS" "$DATASET_MARKER"
 }
 
 dataset_install() { timed_install dataset "$DATASET_MARKER" dataset_install_venv; }

@@ -68,3 +68,23 @@ stop_pid() {
   fi
   rm -f "$(pid_file "$name")"
 }
+
+# A venv of a system python holding exactly a pinned requirements file, `pip check` clean, for
+# the stack's Python parts; MARKER (its name carries the requirements' hash) records it installed.
+# Runs from timed_install's `fn || die`, where set -e is off, so every step checks its own status.
+# usage: install_pinned_venv NAME PYTHON VENV REQUIREMENTS MARKER
+install_pinned_venv() {
+  local name=$1 python=$2 venv=$3 requirements=$4 marker=$5 broken
+  dpkg -s python3-venv >/dev/null 2>&1 || {
+    log "installing Debian's python3-venv"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  } || return 1
+  # Markers of earlier requirements go too: the venv they recorded is the one being replaced.
+  rm -rf "$venv" "$(dirname "$marker")"/.installed-*
+  mkdir -p "$(dirname "$marker")" || return 1
+  "$python" -m venv "$venv" || return 1
+  PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/pip" install -q -r "$requirements" || return 1
+  broken=$("$venv/bin/pip" check 2>&1) || { log "$name venv is inconsistent: $broken"; return 1; }
+  touch "$marker"
+}

@@ -20,21 +20,7 @@ MLFLOW_URL=http://127.0.0.1:$MLFLOW_PORT
 
 mlflow_ports() { echo "$MLFLOW_PORT"; }
 
-# Runs from timed_install's `fn || die`, where set -e is off, so every step checks its own status.
-mlflow_install_venv() {
-  local broken
-  dpkg -s python3-venv >/dev/null 2>&1 || {
-    log "installing Debian's python3-venv"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-  } || return 1
-  rm -rf "$MLFLOW_VENV" "$MLFLOW_HOME"/.installed-*
-  mkdir -p "$MLFLOW_HOME" || return 1
-  "$MLFLOW_SYSTEM_PYTHON" -m venv "$MLFLOW_VENV" || return 1
-  PIP_DISABLE_PIP_VERSION_CHECK=1 "$MLFLOW_VENV/bin/pip" install -q -r "$MLFLOW_REQUIREMENTS" || return 1
-  broken=$("$MLFLOW_VENV/bin/pip" check 2>&1) || { log "mlflow venv is inconsistent: $broken"; return 1; }
-  touch "$MLFLOW_MARKER"
-}
+mlflow_install_venv() { install_pinned_venv mlflow "$MLFLOW_SYSTEM_PYTHON" "$MLFLOW_VENV" "$MLFLOW_REQUIREMENTS" "$MLFLOW_MARKER"; }
 
 mlflow_install() { timed_install mlflow "$MLFLOW_MARKER" mlflow_install_venv; }
 
