@@ -18,7 +18,8 @@ export interface ClaimStreamOptions {
  * reviewer simulator. Each batch has customers of its own, so velocity windows stay as drawn.
  */
 export class ClaimStream implements TruthSource {
-  private readonly truths: GroundTruth[] = [];
+  /** Every submitted batch's truth, merged as it is submitted: one lookup per review, however long the stream ran. */
+  private readonly truth = new GroundTruth();
   private readonly run = randomUUID().slice(0, 8);
   private mode: GenerationMode;
   private seed: number;
@@ -42,11 +43,7 @@ export class ClaimStream implements TruthSource {
   }
 
   fraudOf(claimId: string): boolean | undefined {
-    for (const truth of this.truths) {
-      const fraud = truth.fraudOf(claimId);
-      if (fraud !== undefined) return fraud;
-    }
-    return undefined;
+    return this.truth.fraudOf(claimId);
   }
 
   async stop(): Promise<void> {
@@ -59,8 +56,7 @@ export class ClaimStream implements TruthSource {
       const started = Date.now();
       const seed = this.seed++;
       const claims = labelledClaims(this.options.rate, { seed, mode: this.mode, runId: `${this.run}-${seed}` });
-      const truth = await submitLabelledClaims(claims, { ingestUrl: this.options.ingestUrl, batchSize: claims.length });
-      this.truths.unshift(truth); // the newest first: reviews are mostly of recent claims
+      this.truth.merge(await submitLabelledClaims(claims, { ingestUrl: this.options.ingestUrl, batchSize: claims.length }));
       this.sent += claims.length;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - started))));
     }
