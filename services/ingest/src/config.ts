@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, Min } from 'class-validator';
-import { IsRedisKeyPrefix, ServiceConfig } from '@claims-mesh/platform';
+import { IsRedisKeyPrefix, Secret, ServiceConfig } from '@claims-mesh/platform';
 
 export class IngestConfig extends ServiceConfig {
   /** Most claims one POST /v1/claims/batch may carry. */
@@ -54,7 +54,12 @@ export class IngestConfig extends ServiceConfig {
   @Min(60)
   STATUS_TTL_SECONDS = 604_800;
 
-  /** Callback URL and secret per client (API key id), and the allow-list of callback hosts; no file, no webhooks. */
+  /**
+   * Callback URL and signing secret per client (API key id), and the allow-list of callback
+   * hosts; no file, no webhooks. The default is the local stack's (localhost only), so
+   * production names its own.
+   */
+  @Secret()
   @IsString()
   WEBHOOKS_FILE = join(__dirname, '..', '..', '..', 'infra', 'local', 'webhooks.json');
 

@@ -1,4 +1,5 @@
-import { IsRedisKeyPrefix, ServiceConfig, validateConfig } from './service-config';
+import { IsOptional, IsString } from 'class-validator';
+import { IsRedisKeyPrefix, Secret, secretsOf, ServiceConfig, validateConfig } from './service-config';
 
 describe('validateConfig', () => {
   it('takes the service defaults and lets the environment override them', () => {
@@ -29,5 +30,52 @@ describe('IsRedisKeyPrefix', () => {
     expect(() => validateConfig(PrefixedConfig, { PORT: 3001 }, { REDIS_KEY_PREFIX: prefix })).toThrow(
       /REDIS_KEY_PREFIX: REDIS_KEY_PREFIX must be 1-64 characters of A-Z, a-z, 0-9, \., _ or -/,
     );
+  });
+});
+
+class SecretsConfig extends ServiceConfig {
+  @Secret()
+  @IsString()
+  SIGNING_SECRET_FILE = '/repo/infra/local/signing.secret';
+
+  @Secret()
+  @IsOptional()
+  @IsString()
+  KEY_ENCRYPTION_KEY?: string = undefined;
+}
+
+describe('Secret', () => {
+  const production = { DEPLOYMENT_ENV: 'production', SIGNING_SECRET_FILE: '/etc/mesh/signing.secret', KEY_ENCRYPTION_KEY: 'kek', API_KEYS_FILE: '/etc/mesh/api-keys.json' };
+
+  it('lists a class\'s own secrets and those it inherits', () => {
+    expect(secretsOf(SecretsConfig)).toEqual(['API_KEYS_FILE', 'SIGNING_SECRET_FILE', 'KEY_ENCRYPTION_KEY']);
+    expect(secretsOf(ServiceConfig)).toEqual(['API_KEYS_FILE']);
+  });
+
+  it('lets development defaults and unset secrets through outside production', () => {
+    for (const DEPLOYMENT_ENV of ['local', 'test', 'staging']) {
+      expect(validateConfig(SecretsConfig, { PORT: 3001 }, { DEPLOYMENT_ENV }).SIGNING_SECRET_FILE).toBe('/repo/infra/local/signing.secret');
+    }
+  });
+
+  it('accepts production with every secret its own', () => {
+    expect(validateConfig(SecretsConfig, { PORT: 3001 }, production).KEY_ENCRYPTION_KEY).toBe('kek');
+  });
+
+  it.each([
+    ['unset', { SIGNING_SECRET_FILE: undefined }, /SIGNING_SECRET_FILE: left at its development default/],
+    ['empty', { SIGNING_SECRET_FILE: '' }, /SIGNING_SECRET_FILE: left at its development default/],
+    ['the default', { SIGNING_SECRET_FILE: '/repo/infra/local/signing.secret' }, /SIGNING_SECRET_FILE: left at its development default/],
+    ['the default by another path', { SIGNING_SECRET_FILE: '/repo/infra/../infra/local/signing.secret' }, /SIGNING_SECRET_FILE: left at its development default/],
+    ['a secret without default unset', { KEY_ENCRYPTION_KEY: '' }, /KEY_ENCRYPTION_KEY: a secret, required with DEPLOYMENT_ENV=production/],
+    ['the development API keys file', { API_KEYS_FILE: undefined }, /API_KEYS_FILE: left at its development default/],
+  ])('refuses in production a secret %s, naming the variable', (_case, change, message) => {
+    expect(() => validateConfig(SecretsConfig, { PORT: 3001 }, { ...production, ...change })).toThrow(message);
+  });
+
+  it('names every refused secret at once, never a value', () => {
+    const attempt = () => validateConfig(SecretsConfig, { PORT: 3001 }, { DEPLOYMENT_ENV: 'production', KEY_ENCRYPTION_KEY: '' });
+    expect(attempt).toThrow(/API_KEYS_FILE[\s\S]*SIGNING_SECRET_FILE[\s\S]*KEY_ENCRYPTION_KEY/);
+    expect(attempt).not.toThrow(/signing\.secret|api-keys\.json/);
   });
 });

@@ -1,7 +1,25 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const SECRETS = 'config:secrets';
+
+/**
+ * Marks a config field as a secret (or the file holding one) whose default, if it has one, is
+ * for development only. With DEPLOYMENT_ENV=production, validateConfig refuses the field when
+ * it is unset, empty or equal to that default (as a path, too), naming the variable, never its
+ * value. Give every new secret this decorator beside its validators, e.g.
+ *   @Secret() @IsString() PSEUDONYM_SECRET_FILE = join(__dirname, ..., 'infra', 'local', 'pseudonym.secret');
+ *   @Secret() @IsOptional() @IsString() KEY_ENCRYPTION_KEY?: string = undefined; // no default: production must set it
+ */
+export function Secret(): PropertyDecorator {
+  return (target, property) => {
+    // A subclass's list starts from its parent's, so ServiceConfig's secrets stay checked in every service.
+    const inherited = (Reflect.getMetadata(SECRETS, target) as string[] | undefined) ?? [];
+    Reflect.defineMetadata(SECRETS, [...inherited, String(property)], target);
+  };
+}
 
 /**
  * Environment every service reads. A service with more settings extends this class and
@@ -67,6 +85,7 @@ export class ServiceConfig {
   SERVICE_VERSION = '0.1.0';
 
   /** JSON array of { id, sha256, scopes } (keys stored hashed). Defaults to the local stack's dev keys. */
+  @Secret()
   @IsString()
   API_KEYS_FILE = join(__dirname, '..', '..', '..', '..', 'infra', 'local', 'api-keys.json');
 
@@ -101,6 +120,32 @@ export function IsRedisKeyPrefix(): PropertyDecorator {
   });
 }
 
+/** The secrets of a config class (its own and inherited), by variable name. */
+export function secretsOf(cls: ConfigClass<ServiceConfig>): string[] {
+  return (Reflect.getMetadata(SECRETS, cls.prototype) as string[] | undefined) ?? [];
+}
+
+/** Production problems of the secrets: each left unset, empty, or at its development default. */
+function productionSecretProblems<T extends ServiceConfig>(cls: ConfigClass<T>, config: T, defaults: Partial<Record<keyof T, unknown>>): string[] {
+  if (config.DEPLOYMENT_ENV !== 'production') return [];
+  const developmentDefaults = { ...new cls(), ...defaults } as Record<string, unknown>;
+  return secretsOf(cls).flatMap((name) => {
+    const value = (config as unknown as Record<string, unknown>)[name];
+    if (value === undefined || value === null || value === '') return [`  ${name}: a secret, required with DEPLOYMENT_ENV=production`];
+    if (isDevelopmentValue(value, developmentDefaults[name])) {
+      return [`  ${name}: left at its development default, refused with DEPLOYMENT_ENV=production (give the deployment's own)`];
+    }
+    return [];
+  });
+}
+
+function isDevelopmentValue(value: unknown, development: unknown): boolean {
+  if (development === undefined || development === null || development === '') return false;
+  if (value === development) return true;
+  // The same file named relative to the working directory is still the development file.
+  return typeof value === 'string' && typeof development === 'string' && isAbsolute(development) && resolve(value) === development;
+}
+
 export type ConfigClass<T extends ServiceConfig> = new () => T;
 
 /** Builds a validated config from the environment over the service's defaults, or throws naming every bad variable. */
@@ -111,10 +156,11 @@ export function validateConfig<T extends ServiceConfig>(
 ): T {
   const config = plainToInstance(cls, { ...defaults, ...pickDefined(env, Object.keys(new cls()).concat(Object.keys(defaults))) });
   const errors = validateSync(config, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
-  }
+  const lines = [
+    ...errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+    ...productionSecretProblems(cls, config, defaults),
+  ];
+  if (lines.length > 0) throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   return config;
 }
 
