@@ -4,6 +4,7 @@ import { AvroSerde } from '@claims-mesh/contracts';
 import { HandlerErrorPassthroughFilter, KafkaTransport } from '@claims-mesh/kafka';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { Registry } from 'prom-client';
+import { assertRoutesGuarded } from './auth/route-access';
 import { ServiceConfig } from './config/service-config';
 import { consumerProgressCheck } from './health/consumer-progress';
 import { KAFKA_CONNECTION } from './kafka/kafka-connection.module';
@@ -16,7 +17,8 @@ import { ServiceSpec } from './platform.module';
  * Starts a service: its Kafka consumer (the `@EventPattern` handlers, if any) through the
  * mesh's transport, and its HTTP side on the configured host/port. SIGTERM closes both
  * gracefully: the in-flight batch finishes or is abandoned uncommitted. `setup` adds what is
- * particular to one service (e.g. its OpenAPI page) before it starts listening.
+ * particular to one service (e.g. its OpenAPI page) before it starts listening. Every route
+ * must say who may call it (@RequiresScope or @Public()), or the start fails naming it.
  */
 export async function bootstrapService(
   appModule: Type<unknown>,
@@ -31,6 +33,8 @@ export async function bootstrapService(
   useHttpMetrics(app, app.get(Registry));
   useJsonBodies(app, config.MAX_BODY_BYTES);
   setup?.(app);
+  // Deny by default: a route that forgot its scope stops the start, before the consumer or the port opens.
+  assertRoutesGuarded(app);
   const transport = new KafkaTransport({
     connection: app.get(KAFKA_CONNECTION),
     serde: app.get(AvroSerde),

@@ -8,6 +8,7 @@ export * from './redis/traced-pipeline';
 export * from './service-name';
 export * from './auth/api-key.guard';
 export * from './auth/api-keys';
+export * from './auth/route-access';
 export * from './http/request-validation';
 export { KAFKA_CONNECTION } from './kafka/kafka-connection.module';
 export * from './http/api-docs';

@@ -1,8 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '../auth/api-key.guard';
 import { DependencyHealth } from './dependency-health';
 import { ReadinessChecks } from './readiness-checks';
 
+// Probed by the process supervisor and the load balancer, which hold no key; says nothing about claims.
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

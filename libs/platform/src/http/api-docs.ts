@@ -6,6 +6,7 @@ import type { MetadataStorage as TransformerMetadata } from 'class-transformer/t
 import { getMetadataStorage, MAX, MIN, ValidationTypes } from 'class-validator';
 import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { RequiresScope } from '../auth/api-key.guard';
+import { declarePublicPaths } from '../auth/route-access';
 import { ServiceConfig } from '../config/service-config';
 
 /*
@@ -168,6 +169,8 @@ export interface ApiDocsOptions {
 export function serveApiDocs(app: INestApplication, options: ApiDocsOptions): OpenAPIObject {
   const document = apiDocument(app, options);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  // Swagger's routes are not controllers; the document holds no data, so anyone may read it.
+  declarePublicPaths(app, ['/docs', '/docs-json', '/docs-yaml']);
   return document;
 }
 

@@ -1,8 +1,11 @@
 import { Controller, Get, Global, Header, Module, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Public } from '../auth/api-key.guard';
 import { SERVICE_NAME } from '../service-name';
 
+// Scraped by Prometheus inside the deployment network; series carry labels, never claim data.
+@Public()
 @Controller('metrics')
 class MetricsController {
   constructor(private readonly registry: Registry) {}

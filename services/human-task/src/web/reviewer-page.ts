@@ -18,7 +18,11 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The reviewer page at `/`: plain HTML, CSS and one script that calls the REST API. */
+/**
+ * The reviewer page at `/`: plain HTML, CSS and one script that calls the REST API. Public: the
+ * files hold no data and every call the script makes sends the reviewer's key. Static middleware
+ * adds no route, so the boot check of routes (assertRoutesGuarded) has nothing to account for.
+ */
 export function serveReviewerPage(app: INestApplication): void {
   (app as NestExpressApplication).useStaticAssets(PAGE_DIR, {
     index: 'index.html',
