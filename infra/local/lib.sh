@@ -23,6 +23,14 @@ timed_install() {
   log "installed $name in $(( $(date +%s) - start ))s"
 }
 
+# Prints the secret in FILE, first generating it (mode 600) when there is none: 48 hex characters.
+generated_secret() {
+  if [ ! -s "$1" ]; then
+    (umask 077; mkdir -p "$(dirname "$1")"; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$1")
+  fi
+  cat "$1"
+}
+
 pid_file() { echo "$STACK_PIDS/$1.pid"; }
 
 # Kernel start time of a process: with the pid it identifies the process even if the pid is reused.

@@ -45,7 +45,14 @@ KAFKA_HOME_DIR=$STACK_ROOT/infra/local/kafka   # pom.xml and log4j.properties, k
 KAFKA_LIBS=$STACK_CACHE/kafka/libs
 KAFKA_DIR=$STACK_DATA/kafka
 
-kafka_client_protocol() { if [ "$KAFKA_AUTH" = scram ]; then echo SASL_PLAINTEXT; else echo PLAINTEXT; fi; }
+# `stack up --tls` (see infra/local/tls.sh) makes the client listener SASL_SSL: SCRAM logins over TLS
+# with the stack's server certificate, also between brokers; clients then trust the stack's CA with
+#   KAFKA_SECURITY_PROTOCOL=sasl_ssl KAFKA_SSL_CA_FILE=$STACK_CACHE/tls/ca.pem
+kafka_client_protocol() {
+  if [ "$KAFKA_AUTH" != scram ]; then echo PLAINTEXT
+  elif tls_on; then echo SASL_SSL
+  else echo SASL_PLAINTEXT; fi
+}
 
 # usage: kafka_scram_password NAME: the user's password from the environment, else its generated file.
 kafka_scram_password() {
@@ -56,10 +63,7 @@ kafka_scram_password() {
     printf '%s' "${!var}"
     return
   fi
-  if [ ! -s "$file" ]; then
-    (umask 077; mkdir -p "$KAFKA_DIR/secrets"; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file")
-  fi
-  cat "$file"
+  generated_secret "$file"
 }
 
 # The broker settings of `--auth`: SCRAM-SHA-512 on the client listener, also between brokers.
@@ -70,7 +74,21 @@ kafka_auth_config() {
 # --auth: SASL/SCRAM-SHA-512 for clients and between brokers
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="broker" password="$(kafka_scram_password broker)";
+listener.name.$(kafka_client_protocol | tr '[:upper:]' '[:lower:]').scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="broker" password="$(kafka_scram_password broker)";
+EOF
+}
+
+# The broker settings of `--tls`: its certificate, and the CA it checks the other brokers' against.
+kafka_tls_config() {
+  tls_on || return 0
+  cat <<EOF
+
+# --tls: the stack's server certificate (infra/local/tls.sh)
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$TLS_KEYSTORE
+ssl.keystore.password=$(cat "$TLS_KEYSTORE_PASSWORD")
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_CA
 EOF
 }
 
@@ -204,6 +222,7 @@ auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
 $(kafka_failover_config)
 $(kafka_auth_config)
+$(kafka_tls_config)
 EOF
   # it may hold the inter-broker password
   chmod 600 "$dir/server.properties"
@@ -284,12 +303,21 @@ kafka_start() {
 
 # Sends a Kafka ApiVersions v0 request (correlation id 7, client id "stack") and checks that the
 # reply carries the same correlation id and error code 0: proof that the broker serves requests.
+# With --tls it goes through openssl, which also checks the broker's certificate against the CA.
 # usage: kafka_api_versions_ok PORT
 kafka_api_versions_ok() {
-  local reply
-  reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-            printf '\x00\x00\x00\x0f\x00\x12\x00\x00\x00\x00\x00\x07\x00\x05stack' >&3
-            timeout 3 head -c 10 <&3 | od -An -tx1) 2>/dev/null | tr -d ' \n')
+  local reply request='\x00\x00\x00\x0f\x00\x12\x00\x00\x00\x00\x00\x07\x00\x05stack'
+  if tls_on; then
+    # -quiet keeps the connection open after the request, until the reply's first bytes are read.
+    # shellcheck disable=SC2059 # the request is printf's escapes
+    reply=$(printf "$request" | timeout 3 openssl s_client -quiet -verify_return_error -CAfile "$TLS_CA" \
+              -verify_ip 127.0.0.1 -connect "127.0.0.1:$1" 2>/dev/null | head -c 10 | od -An -tx1 | tr -d ' \n')
+  else
+    # shellcheck disable=SC2059 # the request is printf's escapes
+    reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+              printf "$request" >&3
+              timeout 3 head -c 10 <&3 | od -An -tx1) 2>/dev/null | tr -d ' \n')
+  fi
   [ "${reply:8:12}" = 000000070000 ]
 }
 

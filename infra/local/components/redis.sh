@@ -1,5 +1,25 @@
-# Redis from Debian's redis-server package, AOF on (the audit index relies on it).
+# Redis from Debian's redis-server package (built with TLS), AOF on (the audit index relies on it).
+#
+# `stack up --tls` (see infra/local/tls.sh): TLS only on $REDIS_PORT (no plaintext port), and ACL
+# users instead of the open default user: each service its own user, limited to its own keys and to
+# the commands of data, scripts and transactions (no admin, no KEYS/FLUSHALL/CONFIG, no pub/sub),
+# and `admin` (everything) for operators and tests. Passwords are generated once into
+# $STACK_DATA/redis/secrets/NAME.password (mode 600); the ACL file holds their SHA-256 only.
+# A service then reads, e.g. for feature:
+#   REDIS_URL=rediss://127.0.0.1:$REDIS_PORT REDIS_TLS_CA_FILE=$STACK_CACHE/tls/ca.pem
+#   REDIS_USERNAME=feature REDIS_PASSWORD_FILE=$STACK_DATA/redis/secrets/feature.password
 REDIS_PORT=${REDIS_PORT:-6379}
+REDIS_DIR=$STACK_DATA/redis
+# user, then the key patterns it may touch (the services' default key prefixes).
+REDIS_ACL_USERS=(
+  "ingest ~ingest:*"
+  "feature ~features:*"
+  "decision ~decision:*"
+  "human-task ~human-task:*"
+  "audit ~audit:*"
+)
+# INFO: ioredis's ready check on connecting.
+REDIS_SERVICE_COMMANDS='-@all +@read +@write +@keyspace +@scripting +@transaction +@connection -@dangerous +info'
 
 redis_ports() { echo "$REDIS_PORT"; }
 
@@ -13,12 +33,43 @@ redis_install() {
   timed_install redis /nonexistent redis_install_package
 }
 
+redis_password() { generated_secret "$REDIS_DIR/secrets/$1.password"; }
+
+redis_write_acl() {
+  local entry user keys
+  {
+    echo "user default off"
+    echo "user admin on #$(redis_password admin | sha256sum | cut -c1-64) ~* &* +@all"
+    for entry in "${REDIS_ACL_USERS[@]}"; do
+      read -r user keys <<<"$entry"
+      echo "user $user on #$(redis_password "$user" | sha256sum | cut -c1-64) $keys resetchannels $REDIS_SERVICE_COMMANDS"
+    done
+  } >"$REDIS_DIR/users.acl"
+  chmod 600 "$REDIS_DIR/users.acl"
+}
+
 redis_start() {
-  mkdir -p "$STACK_DATA/redis"
-  spawn redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STACK_DATA/redis" \
+  local listen=(--port "$REDIS_PORT")
+  mkdir -p "$REDIS_DIR"
+  if tls_on; then
+    redis_write_acl
+    # Clients prove who they are with their ACL user, not a certificate.
+    listen=(--port 0 --tls-port "$REDIS_PORT" --tls-cert-file "$TLS_CERT" --tls-key-file "$TLS_KEY"
+      --tls-ca-cert-file "$TLS_CA" --tls-auth-clients no --aclfile "$REDIS_DIR/users.acl")
+  fi
+  spawn redis redis-server "${listen[@]}" --bind 127.0.0.1 --dir "$REDIS_DIR" \
     --appendonly yes --appendfsync everysec --save '' --daemonize no --protected-mode yes
 }
 
-redis_ready() { redis-cli -p "$REDIS_PORT" ping | grep -q PONG; }
+# With --tls as `admin`, its password handed over in the environment rather than on the command line.
+redis_cli() {
+  if tls_on; then
+    REDISCLI_AUTH=$(redis_password admin) redis-cli --tls --cacert "$TLS_CA" --user admin --no-auth-warning -p "$REDIS_PORT" "$@"
+  else
+    redis-cli -p "$REDIS_PORT" "$@"
+  fi
+}
+
+redis_ready() { redis_cli ping | grep -q PONG; }
 
 redis_version() { redis-server --version | sed -n 's/.*v=\([0-9.]*\).*/\1/p'; }

@@ -1,6 +1,7 @@
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { GlobalConfig } from '@confluentinc/kafka-javascript';
 import { SaslCredentials, saslFromEnv } from './sasl';
+import { KafkaTls, tlsFromEnv } from './tls';
 
 /** The KafkaJS-style client of @confluentinc/kafka-javascript: admin, health probes, tests, tools. */
 export type Kafka = KafkaJS.Kafka;
@@ -17,6 +18,8 @@ export interface KafkaConnectionOptions {
   connectionTimeoutMs?: number;
   /** SASL credentials; read from the environment (see saslFromEnv) when not given. */
   sasl?: SaslCredentials;
+  /** TLS to the brokers; read from the environment (see tlsFromEnv) when not given. */
+  tls?: KafkaTls;
 }
 
 export function parseBrokers(brokers: string): string[] {
@@ -34,13 +37,16 @@ export function parseBrokers(brokers: string): string[] {
  */
 export function librdkafkaConfig(options: KafkaConnectionOptions): GlobalConfig {
   const sasl = options.sasl ?? saslFromEnv();
+  const tls = options.tls ?? tlsFromEnv();
   return {
     'bootstrap.servers': parseBrokers(options.brokers).join(','),
     'client.id': options.clientId,
     'socket.connection.setup.timeout.ms': Math.max(1000, options.connectionTimeoutMs ?? 3000),
+    'security.protocol': `${sasl ? 'sasl_' : ''}${tls ? 'ssl' : 'plaintext'}`,
+    // librdkafka checks the broker's certificate and its name (ssl.endpoint.identification.algorithm=https) by default.
+    ...(tls?.caFile ? { 'ssl.ca.location': tls.caFile } : {}),
     ...(sasl
       ? {
-          'security.protocol': 'sasl_plaintext',
           'sasl.mechanisms': sasl.mechanism.toUpperCase(),
           'sasl.username': sasl.username,
           'sasl.password': sasl.password,

@@ -1,5 +1,6 @@
 export * from './connection';
 export * from './sasl';
+export * from './tls';
 export * from './admin/create-topics';
 export * from './admin/consumer-lag';
 export * from './health-probe';

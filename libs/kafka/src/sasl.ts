@@ -26,25 +26,31 @@ export function saslFromEnv(env: Record<string, string | undefined> = process.en
   }
   const username = env.KAFKA_SASL_USERNAME;
   if (!username) throw new Error('KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM');
-  const password = passwordOf(env);
+  const password = secretFromEnv(env, 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_MECHANISM');
   return { mechanism: mechanism as Mechanism, username, password };
 }
 
-function passwordOf(env: Record<string, string | undefined>): string {
-  const file = env.KAFKA_SASL_PASSWORD_FILE;
-  if (file && env.KAFKA_SASL_PASSWORD) throw new Error('give KAFKA_SASL_PASSWORD_FILE or KAFKA_SASL_PASSWORD, not both');
+/**
+ * A secret given as NAME_FILE (a file holding it, preferred: no secret in the process's environment)
+ * or as NAME itself; `requiredWith` names the setting that makes it required. Errors name the
+ * variables, never a value. Shared by every client that logs in (Kafka's SASL, Redis's ACL user).
+ */
+export function secretFromEnv(env: Record<string, string | undefined>, name: string, requiredWith: string): string {
+  const file = env[`${name}_FILE`];
+  if (file && env[name]) throw new Error(`give ${name}_FILE or ${name}, not both`);
   if (!file) {
-    if (!env.KAFKA_SASL_PASSWORD) throw new Error('KAFKA_SASL_PASSWORD_FILE (or KAFKA_SASL_PASSWORD) is required with KAFKA_SASL_MECHANISM');
-    return env.KAFKA_SASL_PASSWORD;
+    const value = env[name];
+    if (!value) throw new Error(`${name}_FILE (or ${name}) is required with ${requiredWith}`);
+    return value;
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`KAFKA_SASL_PASSWORD_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new Error(`${name}_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
-  // One trailing newline is how editors and `echo` write the file; it is not part of the password.
-  const password = text.replace(/\r?\n$/, '');
-  if (!password) throw new Error('KAFKA_SASL_PASSWORD_FILE is empty');
-  return password;
+  // One trailing newline is how editors and `echo` write the file; it is not part of the secret.
+  const secret = text.replace(/\r?\n$/, '');
+  if (!secret) throw new Error(`${name}_FILE is empty`);
+  return secret;
 }

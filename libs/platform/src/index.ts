@@ -4,6 +4,7 @@ export * from './config/service-config';
 export * from './health/readiness-checks';
 export * from './platform.module';
 export * from './redis/redis.module';
+export * from './redis/redis-connection';
 export * from './redis/traced-pipeline';
 export * from './service-name';
 export * from './auth/api-key.guard';

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { ServiceConfig } from '../config/service-config';
+import { redisSecurityFromEnv } from './redis-connection';
 
 /** Injection token of the service's shared ioredis connection. */
 export const REDIS = Symbol('REDIS');
@@ -15,8 +16,9 @@ class RedisLifecycle implements OnApplicationShutdown {
 }
 
 /**
- * One Redis connection per service. Commands fail fast while Redis is down (no offline
- * queue) so callers and readiness see the outage instead of piling up requests in memory.
+ * One Redis connection per service, its TLS and ACL user from the environment (redisSecurityFromEnv).
+ * Commands fail fast while Redis is down (no offline queue) so callers and readiness see the
+ * outage instead of piling up requests in memory.
  */
 @Global()
 @Module({
@@ -26,6 +28,7 @@ class RedisLifecycle implements OnApplicationShutdown {
       inject: [ServiceConfig],
       useFactory: (config: ServiceConfig) =>
         new Redis(config.REDIS_URL, {
+          ...redisSecurityFromEnv(config.REDIS_URL),
           enableOfflineQueue: false,
           maxRetriesPerRequest: 1,
           connectTimeout: 2000,
