@@ -9,3 +9,4 @@ export * from './model-rollout';
 export * from './drift/psi';
 export * from './drift/drift-reference';
 export * from './contract-version';
+export * from './pii';

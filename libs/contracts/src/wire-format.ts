@@ -1,5 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import * as avro from 'avsc';
+import { PiiCodec } from './pii/pii-codec';
 import { topicValueSchema, ValueSchema, valueSubject } from './schemas';
 
 /**
@@ -95,6 +96,8 @@ export class AvroSerde {
   private readonly resolvers = new Map<avro.Type, Map<number, avro.Resolver | null>>();
   /** Topic -> its local (reader) type: looking it up in topics.json for every record showed in profiles. */
   private readonly readerTypes = new Map<string, avro.Type>();
+  /** Seals the schemas' `pii` fields on encode, when the deployment gives a key store (libs/platform's PII module). */
+  private pii?: PiiCodec;
 
   /** `schemaOf` maps a topic to its value schema: topics.json by default. */
   constructor(
@@ -127,13 +130,39 @@ export class AvroSerde {
     return writer;
   }
 
-  /** Synchronous once the topic's schema id is known (every record after the first), else a promise. */
-  encode(topic: string, value: unknown): Buffer | Promise<Buffer> {
-    const ready = this.readyWriters.get(topic);
-    if (ready) return this.encodeWith(ready, value);
-    return this.writerFor(topic).then((writer) => this.encodeWith(writer, value));
+  /** From now on every encode seals the personal data of its value (see PiiCodec). */
+  sealPersonalData(codec: PiiCodec): void {
+    this.pii = codec;
   }
 
+  get sealsPersonalData(): boolean {
+    return this.pii !== undefined;
+  }
+
+  /**
+   * The value as it may be written to the topic: its plaintext `pii` fields sealed when this
+   * serde seals them, else the value itself. Synchronous unless a subject's key must be fetched.
+   */
+  seal(topic: string, value: unknown): unknown {
+    if (!this.pii) return value;
+    const schema = this.schemaOf(topic);
+    try {
+      return this.pii.seal(schema.name, schema.json, value);
+    } catch (error) {
+      throw new WireFormatError('INVALID_VALUE', (error as Error).message);
+    }
+  }
+
+  /** Synchronous once the topic's schema id is known (every record after the first) and the value needs no key fetched, else a promise. */
+  encode(topic: string, value: unknown): Buffer | Promise<Buffer> {
+    const sealed = this.seal(topic, value);
+    if (sealed instanceof Promise) return sealed.then((ready) => this.encode(topic, ready));
+    const ready = this.readyWriters.get(topic);
+    if (ready) return this.encodeWith(ready, sealed);
+    return this.writerFor(topic).then((writer) => this.encodeWith(writer, sealed));
+  }
+
+  /** Encodes as is: no sealing (see seal), for values already sealed and for tests that write raw records. */
   encodeWith(writer: Writer, value: unknown): Buffer {
     try {
       return encodeFramed(writer.id, writer.type, value);
@@ -149,6 +178,13 @@ export class AvroSerde {
    */
   async decode<T>(topic: string, bytes: Buffer | null): Promise<T> {
     return this.decodeNow<T>(topic, bytes);
+  }
+
+  /** A decoded value with its personal data opened, for where a person reads it; fields of an erased subject are null. */
+  async open<T>(topic: string, value: T): Promise<T> {
+    if (!this.pii) return value;
+    const schema = this.schemaOf(topic);
+    return this.pii.open(schema.name, schema.json, value);
   }
 
   /**

@@ -58,16 +58,18 @@ export class KafkaPublisher {
     this.pending += records.length;
     try {
       const writer = await this.serde.writerFor(topic);
+      // Sealing is synchronous for subjects whose key is held; a new subject's key is fetched or made first.
+      const values = this.serde.sealsPersonalData ? await Promise.all(records.map((r) => this.serde.seal(topic, r.value))) : undefined;
       const producer = await this.connected();
       await new Promise<void>((resolve, reject) => {
         const waiting: Waiting = {
           outstanding: records.length,
           settle: (failure) => (failure ? reject(failure) : resolve()),
         };
-        void this.produceAll(producer, waiting, records, (r) => ({
+        void this.produceAll(producer, waiting, records, (r, i) => ({
           topic,
           key: r.key,
-          value: this.serde.encodeWith(writer, r.value),
+          value: this.serde.encodeWith(writer, values ? values[i] : r.value),
           headers: injectIntoHeaders(sendContext, { ...r.headers }),
         }));
       });
@@ -94,11 +96,11 @@ export class KafkaPublisher {
     producer: NativeProducer,
     waiting: Waiting,
     records: PublishRecord<T>[],
-    encode: (record: PublishRecord<T>) => Parameters<typeof produce>[1],
+    encode: (record: PublishRecord<T>, index: number) => Parameters<typeof produce>[1],
   ): Promise<void> {
     for (let i = 0; i < records.length; i++) {
       try {
-        const queued = produce(producer, encode(records[i]), waiting);
+        const queued = produce(producer, encode(records[i], i), waiting);
         if (queued) await queued;
       } catch (error) {
         // Records already queued still report; the call fails once they have.

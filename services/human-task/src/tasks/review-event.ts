@@ -1,4 +1,4 @@
-import { deterministicUuid, ReviewCompleted, ReviewOutcome, reviewSelectionOf } from '@claims-mesh/contracts';
+import { deterministicUuid, isEnvelope, parseEnvelope, ReviewCompleted, ReviewOutcome, reviewSelectionOf } from '@claims-mesh/contracts';
 import type { ReviewTask } from './review-task';
 
 /** eventId of a task's verdict: derived from the task, so any republish carries the same id. */
@@ -17,6 +17,8 @@ export function reviewCompletedOf(task: ReviewTask, outcome: ReviewOutcome, note
     outcome,
     reviewerId,
     note,
+    // The claim's subject, read from its sealed customer id: the verdict's reviewer and note are sealed under it.
+    subjectRef: isEnvelope(decision.claim.customerId) ? (parseEnvelope(decision.claim.customerId)?.subjectRef ?? null) : null,
     modelRecommendation: task.modelRecommendation,
     completedAt,
     timestamps: { ...decision.timestamps, reviewedAt: completedAt },

@@ -1,4 +1,5 @@
-import { deterministicUuid } from '@claims-mesh/contracts';
+import { randomBytes } from 'node:crypto';
+import { ClaimDecided, deterministicUuid, newDataKey, parseEnvelope, PiiCodec, valueSchema } from '@claims-mesh/contracts';
 import { sampleDecided } from '@claims-mesh/testing';
 import { reviewCompletedOf } from './review-event';
 import { isOverdue, newTask, statusOf } from './review-task';
@@ -40,12 +41,23 @@ describe('review task', () => {
       outcome: 'APPROVE',
       reviewerId: 'reviewer-7',
       note: 'fine',
+      subjectRef: null,
       modelRecommendation: 'REJECT',
       completedAt: 5_000,
       timestamps: { ...decision.timestamps, reviewedAt: 5_000 },
       selection: 'RISK',
     });
     expect(reviewCompletedOf(task, 'REJECT', 'other', 'someone-else', 9_000).eventId).toBe(event.eventId);
+  });
+
+  it("names the claim's subject when the claim's personal data is sealed, so the verdict is sealed under the same subject", async () => {
+    const keyring = { keyToSeal: (ref: string) => newDataKey(ref), keyToOpen: async () => undefined };
+    const codec = new PiiCodec(keyring, randomBytes(32));
+    const schema = valueSchema('ClaimDecided');
+    const decision = (await codec.seal(schema.name, schema.json, sampleDecided())) as ClaimDecided;
+    const event = reviewCompletedOf(newTask(decision, POLICY, 0, {}), 'APPROVE', 'fine', 'reviewer-7', 5_000);
+    expect(event.subjectRef).toBe(parseEnvelope(decision.claim.customerId)?.subjectRef);
+    expect(event.subjectRef).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('says which way the claim was drawn for review: by risk, or as an audit sample', () => {

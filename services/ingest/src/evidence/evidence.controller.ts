@@ -56,6 +56,7 @@ export class EvidenceController {
       mediaCount: mediaCount ?? null,
       description: description ?? null,
       serialNumber: serialNumber ?? null,
+      subjectRef: parts?.submitted?.subjectRef ?? null,
       submittedBy: caller,
       timestamps: { submittedAt: Date.now(), enrichedAt: null, scoredAt: null, decidedAt: null, reviewedAt: null },
     };

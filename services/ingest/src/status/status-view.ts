@@ -1,4 +1,4 @@
-import { Action, ClaimDecided, ClaimScored, ClaimSubmitted, ReviewCompleted, ReviewOutcome } from '@claims-mesh/contracts';
+import { Action, ClaimDecided, ClaimScored, ClaimSubmitted, isEnvelope, parseEnvelope, ReviewCompleted, ReviewOutcome } from '@claims-mesh/contracts';
 
 /**
  * The compact status view of one claim that ingest keeps from the topics (claims.submitted.v1,
@@ -23,6 +23,8 @@ export interface SubmittedPart {
   eventId: string;
   /** When the claim was accepted (the record's time), epoch ms. */
   at: number;
+  /** The customer's keyed pseudonym when the claim's personal data is sealed (its envelopes name it): evidence is sealed under it. */
+  subjectRef?: string;
 }
 
 export interface ScoredPart {
@@ -62,7 +64,8 @@ export type PartName = 'submitted' | 'scored' | 'decision' | 'review';
 
 export function submittedUpdate(claim: ClaimSubmitted, recordTimestamp: number): StatusUpdate {
   const at = recordTimestamp || claim.timestamps.submittedAt;
-  const submitted: SubmittedPart = { eventId: claim.eventId, at };
+  const subjectRef = isEnvelope(claim.customerId) ? parseEnvelope(claim.customerId)?.subjectRef : undefined;
+  const submitted: SubmittedPart = { eventId: claim.eventId, at, ...(subjectRef ? { subjectRef } : {}) };
   return { claimId: claim.claimId, owner: claim.submittedBy, parts: [{ name: 'submitted', at, value: submitted }] };
 }
 

@@ -1,0 +1,3 @@
+export * from './envelope';
+export * from './data-keys';
+export * from './pii-codec';
