@@ -1,4 +1,18 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { meshTopics } from './topics';
+
+const TOPICS_FILE = join(__dirname, '..', 'topics.json');
+
+/** topics.json with one change, written to a file of its own, for the loader's refusals. */
+function topicsFileWith(change: (file: { defaults: Record<string, unknown>; topics: Record<string, unknown>[] }) => void): string {
+  const file = JSON.parse(readFileSync(TOPICS_FILE, 'utf8'));
+  change(file);
+  const path = join(mkdtempSync(join(tmpdir(), 'topics-')), 'topics.json');
+  writeFileSync(path, JSON.stringify(file));
+  return path;
+}
 
 describe('meshTopics', () => {
   it('keeps one replica and the broker default min.insync.replicas unless told otherwise', () => {
@@ -21,7 +35,7 @@ describe('meshTopics', () => {
     const topics = meshTopics(undefined, { KAFKA_MIN_INSYNC_REPLICAS: '2' });
     const rollout = topics.find((t) => t.name === 'models.rollout.v1');
     expect(rollout).toMatchObject({ kind: 'control', partitions: 1, keyField: 'family', isDeadLetter: false });
-    expect(rollout?.configs).toEqual({ 'cleanup.policy': 'compact', 'min.insync.replicas': '2' });
+    expect(rollout?.configs).toEqual({ 'cleanup.policy': 'compact', 'retention.ms': '-1', 'min.insync.replicas': '2' });
     expect(topics.map((t) => t.name)).not.toContain('models.rollout.v1.dlq');
   });
 
@@ -31,6 +45,44 @@ describe('meshTopics', () => {
       expect(events).toContainEqual(expect.objectContaining({ name: `${topic.name}.dlq`, isDeadLetter: true }));
       expect(topic.keyField).toBe('claimId');
     }
-    expect(events.find((t) => t.isDeadLetter)?.configs['cleanup.policy']).toBeUndefined();
+    expect(events.find((t) => t.isDeadLetter)?.configs['cleanup.policy']).toBe('delete');
+  });
+
+  it('gives every topic and dead-letter twin a retention and its reason, and hands both to the broker as configs', () => {
+    for (const topic of meshTopics(undefined, {})) {
+      expect(Number.isInteger(topic.retentionMs) && (topic.retentionMs > 0 || topic.retentionMs === -1)).toBe(true);
+      expect(topic.retentionReason.trim()).not.toBe('');
+      expect(topic.configs).toMatchObject({ 'retention.ms': String(topic.retentionMs), 'cleanup.policy': topic.cleanupPolicy });
+    }
+  });
+
+  it('has every control topic state cleanup.policy compact, and why', () => {
+    const controls = meshTopics(undefined, {}).filter((t) => t.kind === 'control');
+    expect(controls.length).toBeGreaterThan(0);
+    for (const topic of controls) {
+      expect(topic.cleanupPolicy).toBe('compact');
+      expect(topic.retentionReason).toMatch(/compact/i);
+    }
+    const events = meshTopics(undefined, {}).filter((t) => t.kind === 'event');
+    for (const topic of events) expect(topic.cleanupPolicy).toBe('delete');
+  });
+
+  it('keeps dead letters for dlqRetentionMs, with the defaults\' reason', () => {
+    const defaults = JSON.parse(readFileSync(TOPICS_FILE, 'utf8')).defaults;
+    for (const dlq of meshTopics(undefined, {}).filter((t) => t.isDeadLetter)) {
+      expect(dlq).toMatchObject({ retentionMs: defaults.dlqRetentionMs, retentionReason: defaults.dlqRetentionReason });
+    }
+  });
+
+  it('refuses a topic without a retention, without a reason, or with a retention the broker would not take', () => {
+    expect(() => meshTopics(topicsFileWith((f) => delete f.topics[1].retentionMs), {})).toThrow(/claims\.submitted\.v1 needs a retention/);
+    expect(() => meshTopics(topicsFileWith((f) => (f.topics[1].retentionReason = ' ')), {})).toThrow(/claims\.submitted\.v1 needs a reason/);
+    expect(() => meshTopics(topicsFileWith((f) => (f.topics[1].retentionMs = 0)), {})).toThrow(/needs a retention/);
+    expect(() => meshTopics(topicsFileWith((f) => delete f.defaults.dlqRetentionReason), {})).toThrow(/dead-letter twins\) needs a reason/);
+  });
+
+  it('refuses a control topic that does not state cleanupPolicy compact', () => {
+    const path = topicsFileWith((f) => f.topics.filter((t) => t.kind === 'control').forEach((t) => delete t.cleanupPolicy));
+    expect(() => meshTopics(path, {})).toThrow(/models\.rollout\.v1 is a control topic.*compact/);
   });
 });

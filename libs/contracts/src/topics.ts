@@ -18,7 +18,13 @@ export interface TopicSpec {
   valueFormat: 'avro' | 'json';
   partitions: number;
   replicationFactor: number;
-  /** Extra topic-level configs (e.g. retention for DLQs). */
+  /** How long the broker keeps a record (retention.ms; -1 for ever, as a compacted topic keeps each key's latest). */
+  retentionMs: number;
+  /** Why the topic keeps its records that long, in one line (the README's data protection table). */
+  retentionReason: string;
+  /** `compact` keeps the latest record per key (control topics); `delete` drops records older than the retention. */
+  cleanupPolicy: CleanupPolicy;
+  /** Topic-level configs as the broker is given them: retention.ms, cleanup.policy, min.insync.replicas when set. */
   configs: Record<string, string>;
   /** A `<topic>.dlq` twin: holds the original bytes of records its topic could not process. */
   isDeadLetter: boolean;
@@ -26,9 +32,23 @@ export interface TopicSpec {
   keyField: string;
 }
 
+export type CleanupPolicy = 'delete' | 'compact';
+
 interface TopicsFile {
-  defaults: { partitions: number; replicationFactor: number; dlqRetentionMs: number };
-  topics: { name: string; kind?: TopicKind; valueSchema?: string; valueFormat?: 'avro' | 'json'; keyField?: string; partitions?: number }[];
+  defaults: { partitions: number; replicationFactor: number; dlqRetentionMs: number; dlqRetentionReason: string };
+  topics: {
+    name: string;
+    kind?: TopicKind;
+    valueSchema?: string;
+    valueFormat?: 'avro' | 'json';
+    keyField?: string;
+    partitions?: number;
+    /** Required on every topic, with retentionReason: no topic falls back to the broker's default retention. */
+    retentionMs: number;
+    retentionReason: string;
+    /** `delete` unless stated; a control topic must state `compact`. */
+    cleanupPolicy?: CleanupPolicy;
+  }[];
 }
 
 export const DLQ_SUFFIX = '.dlq';
@@ -59,6 +79,7 @@ const cached = new Map<string, TopicSpec[]>();
 
 function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as TopicsFile;
+  checkRetention(file, 'defaults (dead-letter twins)', parsed.defaults.dlqRetentionMs, parsed.defaults.dlqRetentionReason);
   const replicationFactor = Number(env.KAFKA_REPLICATION_FACTOR ?? parsed.defaults.replicationFactor);
   const minInSync: Record<string, string> = env.KAFKA_MIN_INSYNC_REPLICAS
     ? { 'min.insync.replicas': env.KAFKA_MIN_INSYNC_REPLICAS }
@@ -67,6 +88,11 @@ function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
     const partitions = topic.partitions ?? parsed.defaults.partitions;
     const valueFormat = topic.valueFormat ?? 'avro';
     const kind = topic.kind ?? 'event';
+    checkRetention(file, topic.name, topic.retentionMs, topic.retentionReason);
+    const cleanupPolicy = topic.cleanupPolicy ?? 'delete';
+    if (kind === 'control' && cleanupPolicy !== 'compact') {
+      throw new Error(`${file}: ${topic.name} is a control topic, read whole as a table: state "cleanupPolicy": "compact" and say why in its retentionReason`);
+    }
     const main: TopicSpec = {
       name: topic.name,
       kind,
@@ -74,7 +100,10 @@ function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
       valueFormat,
       partitions,
       replicationFactor,
-      configs: { ...(kind === 'control' ? { 'cleanup.policy': 'compact' } : {}), ...minInSync },
+      retentionMs: topic.retentionMs,
+      retentionReason: topic.retentionReason,
+      cleanupPolicy,
+      configs: { 'retention.ms': String(topic.retentionMs), 'cleanup.policy': cleanupPolicy, ...minInSync },
       isDeadLetter: false,
       keyField: topic.keyField ?? 'claimId',
     };
@@ -82,9 +111,20 @@ function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
     const dlq: TopicSpec = {
       ...main,
       name: dlqTopicOf(topic.name),
-      configs: { 'retention.ms': String(parsed.defaults.dlqRetentionMs), ...minInSync },
+      retentionMs: parsed.defaults.dlqRetentionMs,
+      retentionReason: parsed.defaults.dlqRetentionReason,
+      cleanupPolicy: 'delete',
+      configs: { 'retention.ms': String(parsed.defaults.dlqRetentionMs), 'cleanup.policy': 'delete', ...minInSync },
       isDeadLetter: true,
     };
     return [main, dlq];
   });
+}
+
+/** A retention the broker takes (whole milliseconds, -1 for ever) and a reason for it. */
+function checkRetention(file: string, what: string, retentionMs: unknown, reason: unknown): void {
+  if (!Number.isInteger(retentionMs) || ((retentionMs as number) < 1 && retentionMs !== -1)) {
+    throw new Error(`${file}: ${what} needs a retention in milliseconds (a positive integer, or -1 for ever), not ${JSON.stringify(retentionMs)}`);
+  }
+  if (typeof reason !== 'string' || reason.trim() === '') throw new Error(`${file}: ${what} needs a reason for its retention`);
 }
