@@ -36,6 +36,11 @@ export class ServiceProcess {
     return this.child.pid;
   }
 
+  /** The exit code once the process has exited by itself (null while running or when killed by a signal). */
+  get exitCode(): number | null {
+    return this.child.exitCode;
+  }
+
   /** True until the process exits, for whatever reason (a crash included). */
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
