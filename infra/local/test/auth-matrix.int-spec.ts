@@ -11,12 +11,14 @@ import { ENDPOINTS, Endpoint, expectedStatus, Role, ROLES } from './auth-matrix'
 
 const CALLERS: (Role | 'no key' | 'wrong key')[] = ['no key', 'wrong key', ...(Object.keys(ROLES) as Role[])];
 const REQUIRED_SCOPE = 'requiredScope'; // the metadata key of @RequiresScope (libs/platform)
+const PUBLIC_ROUTE = 'publicRoute'; // the metadata key of @Public() (libs/platform)
 
 interface DeclaredRoute {
   service: string;
   method: string;
   route: string;
   scope: string | undefined;
+  public: boolean;
 }
 
 type ModuleRef = { module?: unknown; imports?: unknown[]; controllers?: unknown[] } | (new (...args: never[]) => unknown);
@@ -52,6 +54,7 @@ function declaredRoutes(service: string, root: unknown): DeclaredRoute[] {
   return controllersOf(root).flatMap((controller) => {
     const base = Reflect.getMetadata(PATH_METADATA, controller) as string | undefined;
     const classScope = Reflect.getMetadata(REQUIRED_SCOPE, controller) as string | undefined;
+    const classPublic = Reflect.getMetadata(PUBLIC_ROUTE, controller) === true;
     const prototype = controller.prototype as Record<string, unknown>;
     return Object.getOwnPropertyNames(prototype).flatMap((name) => {
       const handler = prototype[name];
@@ -60,7 +63,8 @@ function declaredRoutes(service: string, root: unknown): DeclaredRoute[] {
       if (method === undefined) return []; // a Kafka @EventPattern handler
       const paths = [Reflect.getMetadata(PATH_METADATA, handler) as string | string[]].flat();
       const scope = (Reflect.getMetadata(REQUIRED_SCOPE, handler) as string | undefined) ?? classScope;
-      return paths.map((path) => ({ service, method: RequestMethod[method], route: joinRoute(base, path), scope }));
+      const isPublic = Reflect.getMetadata(PUBLIC_ROUTE, handler) === true || classPublic;
+      return paths.map((path) => ({ service, method: RequestMethod[method], route: joinRoute(base, path), scope, public: isPublic }));
     });
   });
 }
@@ -79,7 +83,7 @@ describe('security matrix: who may call which endpoint', () => {
     ];
     /* eslint-enable @typescript-eslint/no-require-imports */
 
-    it('has a rule for every route a service declares, with the scope the route declares', () => {
+    it('has a rule for every route a service declares, with the scope (or the @Public()) the route declares', () => {
       const declared = modules.flatMap(([service, load]) => declaredRoutes(service, load()));
       expect(declared.length).toBeGreaterThan(20);
       const rowOf = (r: DeclaredRoute) => ENDPOINTS.find((e) => !e.static && e.service === r.service && e.method === r.method && e.route === r.route);
@@ -88,9 +92,9 @@ describe('security matrix: who may call which endpoint', () => {
       const wrongScope = declared
         .filter((r) => {
           const rule = rowOf(r)?.rule;
-          return rule && ('scope' in rule ? rule.scope !== r.scope : r.scope !== undefined);
+          return rule && ('scope' in rule ? rule.scope !== r.scope || r.public : r.scope !== undefined || !r.public);
         })
-        .map((r) => `${r.service} ${r.method} ${r.route} declares ${r.scope ?? 'no scope'}`);
+        .map((r) => `${r.service} ${r.method} ${r.route} declares ${r.scope ?? 'no scope'}${r.public ? ', @Public()' : ''}`);
       expect(wrongScope).toEqual([]);
       const stale = ENDPOINTS.filter((e) => !e.static && !declared.some((r) => r.service === e.service && r.method === e.method && r.route === e.route));
       expect(stale.map((e) => `${e.service} ${e.method} ${e.route}`)).toEqual([]);
