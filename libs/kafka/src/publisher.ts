@@ -69,7 +69,7 @@ export class KafkaPublisher {
         void this.produceAll(producer, waiting, records, (r, i) => ({
           topic,
           key: r.key,
-          value: this.serde.encodeWith(writer, values ? values[i] : r.value),
+          value: r.value === null ? null : this.serde.encodeWith(writer, values ? values[i] : r.value), // null: a tombstone
           headers: injectIntoHeaders(sendContext, { ...r.headers }),
         }));
       });

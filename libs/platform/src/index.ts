@@ -13,3 +13,4 @@ export * from './auth/route-access';
 export * from './http/request-validation';
 export { KAFKA_CONNECTION } from './kafka/kafka-connection.module';
 export * from './http/api-docs';
+export * from './pii/subject-key-store';
