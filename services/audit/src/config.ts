@@ -12,6 +12,16 @@ export class AuditConfig extends ServiceConfig {
   })
   AUDIT_KEY_PREFIX = 'audit';
 
+  /**
+   * How long a claim's lineage (and its personal values, until an erasure) is kept after its
+   * last recorded step: an insurer keeps a claim's record for the period in which the claim can
+   * be disputed, six years in most of its markets, plus one for late proceedings.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUDIT_RETENTION_DAYS = 2555;
+
   /** Page size of GET /v1/claims when the caller gives no limit. */
   @Type(() => Number)
   @IsInt()

@@ -11,13 +11,13 @@ export class DecisionConfig extends ServiceConfig {
 
   /**
    * How long a decision is remembered so a redelivered input gets the very same record (same
-   * decidedAt) or none. Longer than the input topics' retention; after it a replay still
-   * carries the same ids, only a new decidedAt.
+   * decidedAt) or none. Longer than the input topics' retention (30 days, libs/contracts/topics.json);
+   * after it a replay still carries the same ids, only a new decidedAt.
    */
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  IDEMPOTENCY_TTL_DAYS = 8;
+  IDEMPOTENCY_TTL_DAYS = 31;
 
   /**
    * How long a REVIEW decision waits for its reviewer: the final decision is built from it.

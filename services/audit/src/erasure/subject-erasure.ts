@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { deterministicUuid } from '@claims-mesh/contracts';
 import { REDIS } from '@claims-mesh/platform';
 import Redis from 'ioredis';
+import { AuditConfig } from '../config';
 import { LINEAGE_FIELDS, LineageKeys, subjectOf } from '../lineage/lineage-keys';
 import { execOrThrow } from '../lineage/redis-replies';
 import { StageEntry } from '../lineage/stages';
@@ -20,10 +21,15 @@ export interface ErasureReceipt {
  */
 @Injectable()
 export class SubjectErasure {
+  private readonly retentionSeconds: number;
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: LineageKeys,
-  ) {}
+    config: AuditConfig,
+  ) {
+    this.retentionSeconds = config.AUDIT_RETENTION_DAYS * 86_400;
+  }
 
   /** Erasing twice keeps the first erasure's time and author, and deletes whatever arrived since. */
   async erase(customerId: string, erasedBy: string, now = Date.now()): Promise<ErasureReceipt> {
@@ -40,14 +46,16 @@ export class SubjectErasure {
     };
     // Marked first: from here on every record write for the customer purges instead of storing,
     // and every claim written before is already in the subject's set read next.
-    const [, recorded, claimIds] = (await execOrThrow(
+    const [, , recorded, claimIds] = (await execOrThrow(
       this.redis
         .multi()
         .hsetnx(this.keys.erasedSubjects(), subject, JSON.stringify(stage))
+        // As long as the lineages it keeps free of the subject's data (each record's write extends it too).
+        .expire(this.keys.erasedSubjects(), this.retentionSeconds)
         .hget(this.keys.erasedSubjects(), subject)
         .smembers(this.keys.subjectClaims(subject)),
       'erasure',
-    )) as [number, string, string[]];
+    )) as [number, number, string, string[]];
 
     const purge = this.redis.multi();
     for (const claimId of claimIds) {

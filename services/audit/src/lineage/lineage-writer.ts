@@ -3,6 +3,7 @@ import { ActionSymbols } from '@claims-mesh/contracts';
 import { execTracedPipeline, PipelineReplies, REDIS } from '@claims-mesh/platform';
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
+import { AuditConfig } from '../config';
 import { LineageKeys, subjectOf } from './lineage-keys';
 import { LineageWrite } from './lineage-write';
 import { RECORD_STAGES_LUA } from './record-stages.lua';
@@ -24,10 +25,15 @@ export interface WriteOutcome {
  */
 @Injectable()
 export class LineageWriter {
+  private readonly retentionSeconds: number;
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: LineageKeys,
-  ) {}
+    config: AuditConfig,
+  ) {
+    this.retentionSeconds = config.AUDIT_RETENTION_DAYS * 86_400;
+  }
 
   /** Outcome of each write, in order. Throws when Redis fails (the batch is retried: every write is idempotent). */
   async write(writes: readonly LineageWrite[]): Promise<WriteOutcome[]> {
@@ -54,7 +60,7 @@ export class LineageWriter {
       for (let from = 0; from < writes.length; from += RECORDS_PER_RUN) {
         const run = writes.slice(from, from + RECORDS_PER_RUN);
         const keys = [...shared];
-        const args: (string | number)[] = [ActionSymbols.length];
+        const args: (string | number)[] = [ActionSymbols.length, this.retentionSeconds];
         for (const write of run) {
           const subject = write.customerId === undefined ? '' : subjectOf(write.customerId);
           keys.push(this.keys.lineage(write.claimId), this.keys.pii(write.claimId), subject ? this.keys.subjectClaims(subject) : '');

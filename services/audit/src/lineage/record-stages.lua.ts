@@ -6,7 +6,8 @@
  *       3 .. 2+A decided claims of each action (sorted sets, in ActionSymbols order; A = ARGV[1]),
  *       then per record, KEYS_PER_RECORD of them: lineage hash, pii hash, the subject's claims
  *       set ('' when the record does not name the customer)
- * ARGV: 1 A, then per record, ARGS_PER_RECORD of them: claimId, subject hash or '', stage field,
+ * ARGV: 1 A, 2 retention in seconds (every key written expires that long after its last write;
+ *       the shared indexes and the erased subjects outlive every claim they name), then per record, ARGS_PER_RECORD of them: claimId, subject hash or '', stage field,
  *       stage JSON (masked), stage PII JSON or '', claim JSON (masked) or '', claim PII JSON or '',
  *       final decision JSON or '', its action's position among the per-action sets, its
  *       decidedAt, its actionId
@@ -28,12 +29,15 @@ const ARGS_PER_RECORD = 11;
 export const RECORD_STAGES_LUA = `
 local erased_subjects, decided_all = KEYS[1], KEYS[2]
 local actions = tonumber(ARGV[1])
+local ttl = ARGV[2]
 local replies = {}
+redis.call('EXPIRE', erased_subjects, ttl)
 
 local function record(lineage, pii, subject_claims, a)
   local claim_id, subject, stage_field = ARGV[a], ARGV[a + 1], ARGV[a + 2]
   if subject ~= '' then
     redis.call('SADD', subject_claims, claim_id)
+    redis.call('EXPIRE', subject_claims, ttl)
     redis.call('HSETNX', lineage, 'subject', subject)
   else
     subject = redis.call('HGET', lineage, 'subject') or ''
@@ -75,8 +79,12 @@ local function record(lineage, pii, subject_claims, a)
       redis.call('HSET', lineage, 'final', ARGV[a + 7])
       redis.call('ZADD', KEYS[2 + tonumber(ARGV[a + 8])], ARGV[a + 9], claim_id)
       redis.call('ZADD', decided_all, ARGV[a + 9], claim_id)
+      redis.call('EXPIRE', KEYS[2 + tonumber(ARGV[a + 8])], ttl)
+      redis.call('EXPIRE', decided_all, ttl)
     end
   end
+  redis.call('EXPIRE', lineage, ttl)
+  redis.call('EXPIRE', pii, ttl)
   replies[#replies + 1] = stage_recorded
   replies[#replies + 1] = first_final
 end
@@ -84,7 +92,7 @@ end
 local records = (#KEYS - 2 - actions) / ${KEYS_PER_RECORD}
 for i = 0, records - 1 do
   local k = 3 + actions + i * ${KEYS_PER_RECORD}
-  record(KEYS[k], KEYS[k + 1], KEYS[k + 2], 2 + i * ${ARGS_PER_RECORD})
+  record(KEYS[k], KEYS[k + 1], KEYS[k + 2], 3 + i * ${ARGS_PER_RECORD})
 end
 return replies
 `;

@@ -22,12 +22,14 @@ export type EvidenceAnswer =
 
 // Opens a request unless this very decision's request is known (a redelivered REQUEST_INFO
 // must not reopen a request its evidence already answered). KEYS: request, deadlines;
-// ARGV: request JSON, actionId, deadline, claimId, ttl seconds.
+// ARGV: request JSON, actionId, deadline, claimId, ttl seconds. The deadlines index takes the
+// newest request's TTL, so it outlives every request it names.
 const OPEN_LUA = `
 local stored = redis.call('GET', KEYS[1])
 if stored and cjson.decode(stored).actionId == ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[5])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
 return 1
 `;
 

@@ -50,9 +50,10 @@ export class FeatureStore {
       await this.redis.script('LOAD', COMPUTE_FEATURES_LUA);
       replies = await this.runScripts(claims);
     }
+    const failed = replies.find(([error]) => error);
+    if (failed) throw new Error(`feature store: ${failed[0]?.message}`);
     const computed: ComputedFeatures[] = [];
-    for (const [error, result] of replies) {
-      if (error) throw new Error(`feature store: ${error.message}`);
+    for (const [, result] of replies.slice(0, Math.ceil(claims.length / CLAIMS_PER_SCRIPT_RUN))) {
       const flat = result as (string | number)[];
       for (let i = 0; i < flat.length; i += 2) {
         const claim = claims[computed.length];
@@ -68,6 +69,11 @@ export class FeatureStore {
       for (let start = 0; start < claims.length; start += CLAIMS_PER_SCRIPT_RUN) {
         const run = claims.slice(start, start + CLAIMS_PER_SCRIPT_RUN);
         pipeline.evalsha(SCRIPT_SHA, run.length * KEYS_PER_CLAIM, ...this.scriptArgsOf(run));
+      }
+      // A product's amount statistics (no personal data) go HISTORY_TTL_DAYS after its last claim, as
+      // the customers' and serials' histories do; set here, once per product of the batch, after the script runs.
+      for (const product of new Set(claims.map((claim) => claim.product))) {
+        pipeline.pexpire(this.keys.productAmountMoments(product), this.config.HISTORY_TTL_DAYS * DAY_MS);
       }
     });
   }

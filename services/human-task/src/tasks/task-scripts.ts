@@ -7,14 +7,19 @@ import { LuaScript } from './lua-script';
  */
 
 /**
- * KEYS: task hash, to-do index, due index. ARGV: to-do member, due member, then the hash's
- * field/value pairs. A task that exists already (redelivered decision) is left as it is.
+ * KEYS: task hash, to-do index, due index. ARGV: to-do member, due member, open-task TTL in
+ * seconds, then the hash's field/value pairs. A task that exists already (redelivered decision)
+ * is left as it is. The indexes get the new task's TTL: they outlive every task they hold, and
+ * go once none is left to expire (a listing skips members whose task expired before).
  */
 export const CREATE_TASK = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
 redis.call('ZADD', KEYS[3], 0, ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('EXPIRE', KEYS[3], ARGV[3])
 return 'created'
 `);
 
@@ -35,8 +40,10 @@ return {'claimed', ARGV[1], expiresAt}
 
 /**
  * KEYS: task hash, to-do index, due index, completed index, outbox. ARGV: reviewer, now,
- * outcome, note, event JSON, completed-index member. Only the holder of a live lease may
- * complete, and only once; the verdict enters the outbox until Kafka acknowledges it.
+ * outcome, note, event JSON, completed-index member, completed-task TTL in seconds. Only the
+ * holder of a live lease may complete, and only once; the verdict enters the outbox until Kafka
+ * acknowledges it. From now on the task, the completed index and the outbox expire the
+ * completed-task TTL after this completion.
  */
 export const COMPLETE_TASK = new LuaScript(`
 local t = redis.call('HMGET', KEYS[1], 'state', 'leaseHolder', 'leaseExpiresAt', 'queueMember', 'dueMember', 'taskId')
@@ -53,7 +60,10 @@ redis.call('HSET', KEYS[1], 'state', 'completed', 'outcome', ARGV[3], 'note', AR
 redis.call('HDEL', KEYS[1], 'leaseHolder', 'leaseExpiresAt')
 redis.call('ZREM', KEYS[2], t[4])
 redis.call('ZREM', KEYS[3], t[5])
+redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('ZADD', KEYS[4], 0, ARGV[6])
 redis.call('SADD', KEYS[5], t[6])
+redis.call('EXPIRE', KEYS[4], ARGV[7])
+redis.call('EXPIRE', KEYS[5], ARGV[7])
 return {'completed'}
 `);

@@ -26,24 +26,31 @@ export type TaskIndex = 'todo' | 'due' | 'completed';
  * - `<p>:due`            open tasks by due time (the overdue ones are a prefix of it);
  * - `<p>:completed`      completed tasks, newest first;
  * - `<p>:outbox`         set of completed tasks whose event Kafka has not acknowledged yet.
+ * A task expires OPEN_TASK_TTL_DAYS after it was created, or COMPLETED_TASK_TTL_DAYS after it
+ * was completed; each index expires with the last task it can hold.
  * The three indexes are sorted sets with score 0 whose members (`<order>:<taskId>`) sort
  * lexicographically, so a member is an exact, stable pagination cursor.
  */
 @Injectable()
 export class TaskStore {
   private readonly prefix: string;
+  private readonly openTtlSeconds: number;
+  private readonly completedTtlSeconds: number;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     config: HumanTaskConfig,
   ) {
     this.prefix = config.REDIS_KEY_PREFIX;
+    this.openTtlSeconds = config.OPEN_TASK_TTL_DAYS * 86_400;
+    this.completedTtlSeconds = config.COMPLETED_TASK_TTL_DAYS * 86_400;
   }
 
   /** Stores a new task; false when it exists already (the decision was delivered before). */
   async create(task: ReviewTask): Promise<boolean> {
     const fields = Object.entries(toHash(task)).flat();
-    const reply = await CREATE_TASK.run(this.redis, [this.taskKey(task.taskId), this.key('todo'), this.key('due')], [task.queueMember, task.dueMember, ...fields]);
+    const keys = [this.taskKey(task.taskId), this.key('todo'), this.key('due')];
+    const reply = await CREATE_TASK.run(this.redis, keys, [task.queueMember, task.dueMember, this.openTtlSeconds, ...fields]);
     return reply === 'created';
   }
 
@@ -76,7 +83,7 @@ export class TaskStore {
 
   async complete(taskId: string, reviewerId: string, now: number, outcome: ReviewOutcome, note: string, event: ReviewCompleted): Promise<CompleteResult> {
     const keys = [this.taskKey(taskId), this.key('todo'), this.key('due'), this.key('completed'), this.key('outbox')];
-    const args = [reviewerId, now, outcome, note, JSON.stringify(event), completedMember(now, taskId)];
+    const args = [reviewerId, now, outcome, note, JSON.stringify(event), completedMember(now, taskId), this.completedTtlSeconds];
     const [kind, holder, expiresAt] = (await COMPLETE_TASK.run(this.redis, keys, args)) as string[];
     if (kind === 'claimed_by_other') return { kind, lease: { holder, expiresAt: Number(expiresAt) } };
     if (kind === 'lease_expired') return { kind, expiredAt: Number(holder) };
