@@ -96,3 +96,15 @@ install_pinned_venv() {
   broken=$("$venv/bin/pip" check 2>&1) || { log "$name venv is inconsistent: $broken"; return 1; }
   touch "$marker"
 }
+
+# The local stack's development secrets: the key-encryption key that wraps subjects' data keys
+# and the pseudonym secret (libs/platform's PII_KEK_FILE and PSEUDONYM_SECRET_FILE point here by
+# default). Random per checkout and never in the repository; production refuses these paths.
+DEV_SECRETS=$STACK_ROOT/.cache/dev-secrets
+ensure_dev_secrets() {
+  mkdir -p "$DEV_SECRETS"; chmod 700 "$DEV_SECRETS"
+  local name
+  for name in pii-kek pseudonym-secret; do
+    [ -s "$DEV_SECRETS/$name" ] || { (umask 077; head -c 32 /dev/urandom | base64 > "$DEV_SECRETS/$name"); log "made development secret $DEV_SECRETS/$name"; }
+  done
+}

@@ -14,3 +14,4 @@ export * from './http/request-validation';
 export { KAFKA_CONNECTION } from './kafka/kafka-connection.module';
 export * from './http/api-docs';
 export * from './pii/subject-key-store';
+export * from './pii/personal-data.module';

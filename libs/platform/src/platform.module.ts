@@ -11,6 +11,7 @@ import { ReadinessChecks } from './health/readiness-checks';
 import { KafkaConnectionModule } from './kafka/kafka-connection.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PersonalDataModule } from './pii/personal-data.module';
 import { RedisModule } from './redis/redis.module';
 import { SERVICE_NAME } from './service-name';
 
@@ -50,7 +51,8 @@ export class PlatformModule {
         KafkaConnectionModule,
         MetricsModule,
         LoggingModule,
-        ...(spec.redis ? [RedisModule] : []),
+        // Personal data needs the key store in Redis: services without Redis move sealed records as they are.
+        ...(spec.redis ? [RedisModule, PersonalDataModule] : []),
       ],
       controllers: [HealthController],
       providers: [

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { isAbsolute, join, resolve } from 'node:path';
-import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const SECRETS = 'config:secrets';
 
@@ -105,6 +105,24 @@ export class ServiceConfig {
 
   @IsIn(['local', 'test', 'staging', 'production'])
   DEPLOYMENT_ENV = 'local';
+
+  /**
+   * Whether the serde seals the fields the schemas mark `pii` on every encode (crypto-shredding:
+   * erasing a subject deletes its data key). Needs Redis (the key store), so only services with Redis seal.
+   */
+  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  SEAL_PERSONAL_DATA = false;
+
+  /** The key-encryption key (32 bytes, base64 or hex) that wraps the subjects' data keys. */
+  @Secret()
+  @IsString()
+  PII_KEK_FILE = join(__dirname, '..', '..', '..', '..', '.cache', 'dev-secrets', 'pii-kek');
+
+  /** The secret (32 bytes, base64 or hex) of the subjects' keyed pseudonyms (HMAC-SHA256 of the customer id). */
+  @Secret()
+  @IsString()
+  PSEUDONYM_SECRET_FILE = join(__dirname, '..', '..', '..', '..', '.cache', 'dev-secrets', 'pseudonym-secret');
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
