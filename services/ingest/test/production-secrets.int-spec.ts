@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '@claims-mesh/platform';
+import { secretsOf, sha256Hex } from '@claims-mesh/platform';
 import { deleteRedisKeys, ServiceProcess, waitFor } from '@claims-mesh/testing';
+import { IngestConfig } from '../src/config';
 
 // DEPLOYMENT_ENV=production refuses the development secrets (libs/platform's @Secret()): ingest,
 // started as a real process, exits naming each variable left at its development default, and
@@ -31,6 +32,22 @@ describe('ingest with DEPLOYMENT_ENV=production (real process)', () => {
   const run = `ingest-prod-it-${randomUUID().slice(0, 8)}`;
   const own = { KAFKA_GROUP_ID: run, INGEST_KEY_PREFIX: run };
 
+  /**
+   * Ingest's other secrets (files, such as the key-encryption key) as copies of their development
+   * files under paths of their own, which production accepts: this spec is about the two above.
+   */
+  function otherSecrets(): Record<string, string> {
+    const defaults = new IngestConfig() as unknown as Record<string, string>;
+    const others = secretsOf(IngestConfig).filter((name) => name !== 'API_KEYS_FILE' && name !== 'WEBHOOKS_FILE');
+    return Object.fromEntries(
+      others.map((name) => {
+        const copy = join(dir, name);
+        copyFileSync(defaults[name], copy);
+        return [name, copy];
+      }),
+    );
+  }
+
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
     await deleteRedisKeys(`${run}:*`);
@@ -55,7 +72,7 @@ describe('ingest with DEPLOYMENT_ENV=production (real process)', () => {
   }, 90_000);
 
   it('starts with the deployment\'s own secrets, and the development keys open nothing', async () => {
-    const ingest = ServiceProcess.start('ingest', 13853, { ...own, DEPLOYMENT_ENV: 'production', API_KEYS_FILE: ownKeys, WEBHOOKS_FILE: ownWebhooks });
+    const ingest = ServiceProcess.start('ingest', 13853, { ...own, ...otherSecrets(), DEPLOYMENT_ENV: 'production', API_KEYS_FILE: ownKeys, WEBHOOKS_FILE: ownWebhooks });
     try {
       await ingest.listening(90_000);
       const submit = (key: string) => fetch(ingest.url('/v1/claims'), { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: '{}' });
