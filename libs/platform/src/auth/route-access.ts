@@ -100,7 +100,7 @@ function servedRoutes(app: INestApplication): ServedRoute[] {
 }
 
 /** As Nest's router joins a controller's path and a handler's: one leading slash, none trailing. */
-export function joinPath(...parts: (string | undefined)[]): string {
+function joinPath(...parts: (string | undefined)[]): string {
   const path = `/${parts.filter(Boolean).join('/')}`.replace(/\/+/g, '/');
   return path.length > 1 ? path.replace(/\/$/, '') : path;
 }
