@@ -152,6 +152,7 @@ describe('human-task review queue (real Kafka, registry, Redis)', () => {
       outcome: 'APPROVE',
       reviewerId: REVIEWER_ID,
       note: 'Receipt checked; the serial matches.',
+      subjectRef: null,
       modelRecommendation: 'REJECT',
       completedAt,
       timestamps: { ...decision.timestamps, reviewedAt: completedAt },
