@@ -154,6 +154,11 @@ export class PiiCodec {
     return isEnvelope(customerId) ? (parseEnvelope(customerId)?.subjectRef as string) : subjectRefOf(this.pseudonymSecret, customerId);
   }
 
+  /** The keyed pseudonym of any personal value (e.g. a serial number), for keys that must group by it without holding it. */
+  pseudonym(value: string): string {
+    return subjectRefOf(this.pseudonymSecret, value);
+  }
+
   private planOf(schemaName: string, json: unknown): Plan {
     let plan = this.plans.get(schemaName);
     if (!plan) {

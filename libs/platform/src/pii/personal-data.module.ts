@@ -50,6 +50,11 @@ export class PersonalData implements OnModuleInit {
     return this.codec.subjectRef(customerId);
   }
 
+  /** The keyed pseudonym of any personal value (not recomputable without the secret). */
+  pseudonym(value: string): string {
+    return this.codec.pseudonym(value);
+  }
+
   /** A decoded value of the topic with its personal data opened (null where the subject was erased). */
   open<T>(topic: string, value: T): Promise<T> {
     const schema = topicValueSchema(topic);

@@ -5,7 +5,11 @@ import type Redis from 'ioredis';
 
 export const SUBJECT_KEY_TOPIC = 'pii.keys.v1';
 
-/** Held keys are reused this long for sealing; opening always asks the store, so an erasure takes effect at once. */
+/**
+ * Keys are held in memory this long, to seal and open without a Redis call per claim. Applying
+ * an erasure makes every service forget the subject's key (forget) before it reports done; a
+ * replica that missed it stops using the key within this time at the latest.
+ */
 const HOLD_MS = 60_000;
 const HOLD_MAX = 100_000;
 
@@ -33,16 +37,24 @@ export class SubjectKeyStore implements SubjectKeyring {
     const held = this.held.get(subjectRef);
     if (held && held.until > Date.now()) return held.key;
     return this.loadOrCreate(subjectRef).then((key) => {
-      if (this.held.size >= HOLD_MAX) this.held.clear();
-      this.held.set(subjectRef, { key, until: Date.now() + HOLD_MS });
+      this.hold(key);
       return key;
     });
   }
 
+  private hold(key: DataKey): void {
+    if (this.held.size >= HOLD_MAX) this.held.clear();
+    this.held.set(key.subjectRef, { key, until: Date.now() + HOLD_MS });
+  }
+
   async keyToOpen(subjectRef: string, keyId: string): Promise<DataKey | undefined> {
+    const held = this.held.get(subjectRef);
+    if (held && held.until > Date.now() && held.key.keyId === keyId) return held.key;
     const wrapped = await this.redis.get(SubjectKeyStore.redisKey(subjectRef));
     if (!wrapped || !wrapped.startsWith(`${keyId}.`)) return undefined;
-    return unwrapDataKey(this.kek, subjectRef, wrapped);
+    const key = unwrapDataKey(this.kek, subjectRef, wrapped);
+    this.hold(key);
+    return key;
   }
 
   /** Deletes the subject's key from the store and tombstones it on the key topic. True when there was a key. */

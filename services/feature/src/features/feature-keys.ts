@@ -1,9 +1,8 @@
-import { hash } from 'node:crypto';
-
 /**
  * Names of the Redis keys of one feature-set version. Customer ids and serial numbers are
- * personal data, so keys carry a hash of them instead: Redis key listings, slow logs and
- * metrics never show them. Each name ends in what its value is (computed, history, seen,
+ * personal data, so keys carry their keyed pseudonyms instead (HMAC under the deployment's
+ * pseudonym secret, see PersonalData): Redis key listings, slow logs and metrics never show
+ * them, and nobody can recompute a customer's key from a customer id without the secret. Each name ends in what its value is (computed, history, seen,
  * amount-moments): a store written by an earlier layout (sorted sets, counts, hashes) is then
  * never misread, its keys are just not found.
  */
@@ -19,14 +18,14 @@ export class FeatureKeys {
     return `${this.prefix}:event:${eventId}:computed`;
   }
 
-  /** The customer's recent claims (event time, amount) and how many they ever filed (within the history TTL). */
-  customerHistory(customerId: string): string {
-    return `${this.prefix}:customer:${pseudonym(customerId)}:history`;
+  /** The customer's recent claims (event time, amount) and how many they ever filed (within the history TTL), by the customer's pseudonym. */
+  customerHistory(subjectRef: string): string {
+    return `${this.prefix}:customer:${subjectRef}:history`;
   }
 
-  /** Marks that some claim, by anyone, named this serial number. */
-  serialSeen(serialNumber: string): string {
-    return `${this.prefix}:serial:${pseudonym(normalizeSerial(serialNumber))}:seen`;
+  /** Marks that some claim, by anyone, named this serial number, by the serial's pseudonym (see normalizeSerial). */
+  serialSeen(serialRef: string): string {
+    return `${this.prefix}:serial:${serialRef}:seen`;
   }
 
   /** Running count, mean and M2 (Welford) of the claimed amounts of a product. */
@@ -36,10 +35,6 @@ export class FeatureKeys {
 }
 
 /** Serial numbers are typed by people: "sn-1 " and "SN-1" are the same device. */
-function normalizeSerial(serialNumber: string): string {
+export function normalizeSerial(serialNumber: string): string {
   return serialNumber.trim().toUpperCase();
-}
-
-function pseudonym(value: string): string {
-  return hash('sha256', value, 'hex').slice(0, 32);
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClaimSubmitted, Features } from '@claims-mesh/contracts';
-import { execTracedPipeline, PipelineReplies, REDIS } from '@claims-mesh/platform';
+import { execTracedPipeline, PersonalData, PipelineReplies, REDIS } from '@claims-mesh/platform';
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { FeatureConfig } from '../config';
 import { claimOnlyFeatures } from './claim-only-features';
 import { COMPUTE_FEATURES_LUA, KEYS_PER_CLAIM } from './compute-features.lua';
-import { FeatureKeys } from './feature-keys';
+import { FeatureKeys, normalizeSerial } from './feature-keys';
 
 const DAY_MS = 86_400_000;
 const SCRIPT_SHA = createHash('sha1').update(COMPUTE_FEATURES_LUA).digest('hex');
@@ -37,11 +37,15 @@ export class FeatureStore {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: FeatureConfig,
+    private readonly personalData: PersonalData,
   ) {
     this.keys = new FeatureKeys(config.FEATURE_SET_VERSION);
   }
 
-  /** Features of each claim, in order. Throws when Redis fails (the batch is retried). */
+  /**
+   * Features of each claim, in order, from claims whose personal data is readable (see
+   * ClaimEnricher; the customer id may stay sealed: only its pseudonym is used). Throws when Redis fails (the batch is retried).
+   */
   async computeBatch(claims: readonly ClaimSubmitted[]): Promise<ComputedFeatures[]> {
     if (claims.length === 0) return [];
     let replies = await this.runScripts(claims);
@@ -90,8 +94,8 @@ export class FeatureStore {
     for (const claim of run) {
       keys.push(
         this.keys.eventFeatures(claim.eventId),
-        this.keys.customerHistory(claim.customerId),
-        this.keys.serialSeen(claim.serialNumber),
+        this.keys.customerHistory(this.personalData.subjectRef(claim.customerId)),
+        this.keys.serialSeen(this.personalData.pseudonym(normalizeSerial(claim.serialNumber))),
         this.keys.productAmountMoments(claim.product),
       );
       args.push(claim.timestamps.submittedAt, claim.amountMinor, claim.claimId, claim.revision ?? 0);
