@@ -20,10 +20,10 @@ function schemasOfKind(kind: 'event' | 'control'): string[] {
 }
 
 describe('schemas/', () => {
-  it('declares the five claim-event schemas of DESIGN.md, the evidence answering a REQUEST_INFO, and the control schemas of the gateway's rollout and the subjects' data keys, each for a topic', () => {
-    expect(valueSchemaNames()).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimEvidence', 'ClaimScored', 'ClaimSubmitted', 'ModelRollout', 'ReviewCompleted', 'SubjectKey']);
+  it("declares the five claim-event schemas of DESIGN.md, the evidence answering a REQUEST_INFO, and the control schemas of the gateway's rollout, the subjects' data keys and their erasures, each for a topic", () => {
+    expect(valueSchemaNames()).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimEvidence', 'ClaimScored', 'ClaimSubmitted', 'ErasureRequest', 'ErasureStatus', 'ModelRollout', 'ReviewCompleted', 'SubjectKey']);
     expect(schemasOfKind('event')).toEqual(['ClaimDecided', 'ClaimEnriched', 'ClaimEvidence', 'ClaimScored', 'ClaimSubmitted', 'ReviewCompleted']);
-    expect(schemasOfKind('control')).toEqual(['ModelRollout', 'SubjectKey']);
+    expect(schemasOfKind('control')).toEqual(['ErasureRequest', 'ErasureStatus', 'ModelRollout', 'SubjectKey']);
   });
 
   it.each(valueSchemaNames())('%s documents every field', (name) => {
@@ -53,7 +53,7 @@ describe('schemas/', () => {
 
   it('gives every Avro topic of topics.json (and its DLQ) a value schema, and refuses one for a JSON topic', () => {
     const avroTopics = meshTopics().filter((t) => t.valueFormat === 'avro');
-    expect(avroTopics.length).toBe(16);
+    expect(avroTopics.length).toBe(18);
     for (const topic of avroTopics) expect(topicValueSchema(topic.name).name).toBeTruthy();
     expect(() => topicValueSchema('claims.inbound.json.v1')).toThrow('carries json, not Avro');
   });
