@@ -251,19 +251,21 @@
     $('task-status').replaceChildren(statusBadge(task), priorityBadge(task.priority), ...dueLine);
 
     const c = task.claim;
+    // Personal data is null once the customer was erased.
+    const personal = (value) => (value === null ? 'erased' : value);
     fill($('claim-fields'), [
       ['Claim id', task.claimId],
-      ['Customer', c.customerId],
+      ['Customer', personal(c.customerId)],
       ['Email', c.customerEmail || '—'],
-      ['Policy', `${c.policyId} (since ${c.policyStartDate})`],
+      ['Policy', `${personal(c.policyId)} (since ${c.policyStartDate})`],
       ['Product', c.product],
       ['Amount', money(c.amountMinor, c.currency)],
       ['Channel', c.channel],
       ['Region', c.region],
-      ['Serial number', c.serialNumber],
+      ['Serial number', personal(c.serialNumber)],
       ['Photos/documents', String(c.mediaCount)],
       ['Submitted', dateTime.format(new Date(c.submittedAt))],
-      ['Description', c.description, 'wide'],
+      ['Description', personal(c.description), 'wide'],
     ]);
 
     const m = task.model;

@@ -4,6 +4,7 @@ import { ReviewDecisionsController } from './decisions/review-decisions.controll
 import { SERVICE } from './service';
 import { ReviewMetrics } from './tasks/review-metrics';
 import { ReviewTasksService } from './tasks/review-tasks.service';
+import { TaskViews } from './tasks/task-views';
 import { TaskListing } from './tasks/task-listing';
 import { TaskStore } from './tasks/task-store';
 import { TasksController } from './tasks/tasks.controller';
@@ -15,6 +16,7 @@ import { VerdictPublisher } from './tasks/verdict-publisher';
   providers: [
     TaskStore,
     TaskListing,
+    TaskViews,
     ReviewMetrics,
     VerdictPublisher,
     ReviewTasksService,

@@ -1,4 +1,4 @@
-import { DataKey, isEnvelope, open, parseEnvelope, seal } from './envelope';
+import { DataKey, EnvelopeParts, isEnvelope, open, parseEnvelope, seal } from './envelope';
 import { subjectRefOf } from './data-keys';
 
 /** Where the codec gets subjects' data keys (libs/platform's key store: Redis, and the key topic). */
@@ -185,19 +185,20 @@ export class PiiCodec {
     plan.envelopes(value, envelopes);
     if (envelopes.length === 0) return value;
     const opened = new Map<string, string | null>();
-    await Promise.all(
-      [...new Set(envelopes)].map(async (text) => {
-        const parts = parseEnvelope(text);
-        const key = parts && (await this.keyring.keyToOpen(parts.subjectRef, parts.keyId));
-        let plain: string | null = null;
-        try {
-          plain = parts && key ? open(key, parts) : null;
-        } catch {
-          plain = null; // tampered, or sealed under another key: never shown
-        }
-        opened.set(text, plain);
-      }),
-    );
+    await Promise.all([...new Set(envelopes)].map(async (text) => opened.set(text, await this.openText(text))));
     return plan.open(value, opened) as T;
+  }
+
+  /** One envelope's plaintext; null when its subject was erased, or it does not open (tampered, another key). Plain text is returned as it is. */
+  async openText(text: string): Promise<string | null> {
+    if (!isEnvelope(text)) return text;
+    const parts = parseEnvelope(text) as EnvelopeParts;
+    const key = await this.keyring.keyToOpen(parts.subjectRef, parts.keyId);
+    if (!key) return null;
+    try {
+      return open(key, parts);
+    } catch {
+      return null;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDIS } from '@claims-mesh/platform';
+import { isEnvelope } from '@claims-mesh/contracts';
+import { PersonalData, REDIS } from '@claims-mesh/platform';
 import Redis from 'ioredis';
 import { LineageKeys } from './lineage-keys';
 import { lineageViewOf, LineageView } from './lineage-view';
@@ -10,6 +11,7 @@ export class LineageReader {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: LineageKeys,
+    private readonly personalData: PersonalData,
   ) {}
 
   /**
@@ -21,6 +23,23 @@ export class LineageReader {
     const transaction = this.redis.multi().hgetall(this.keys.lineage(claimId));
     if (withPii) transaction.hgetall(this.keys.pii(claimId));
     const [lineage, pii] = (await execOrThrow(transaction, 'lineage index')) as Record<string, string>[];
-    return lineageViewOf(claimId, lineage, pii);
+    return lineageViewOf(claimId, lineage, pii && (await this.opened(pii)));
+  }
+
+  /**
+   * The stored personal values with their envelopes opened (records are indexed as they came,
+   * sealed when the mesh seals): null for a customer whose data keys were erased.
+   */
+  private async opened(pii: Record<string, string>): Promise<Record<string, string>> {
+    const entries = await Promise.all(
+      Object.entries(pii).map(async ([field, json]) => {
+        const values = JSON.parse(json) as Record<string, unknown>;
+        const sealed = Object.entries(values).filter(([, value]) => isEnvelope(value));
+        if (sealed.length === 0) return [field, json] as const;
+        for (const [path, value] of sealed) values[path] = await this.personalData.codec.openText(value as string);
+        return [field, JSON.stringify(values)] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
   }
 }

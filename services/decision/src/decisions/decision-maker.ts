@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClaimDecided, ClaimEvidence, ClaimScored, ClaimSubmitted, ReviewCompleted, Topic } from '@claims-mesh/contracts';
 import { BatchResult, InboundRecord, InvalidRecordError, OutboundRecord } from '@claims-mesh/kafka';
+import { PersonalData } from '@claims-mesh/platform';
 import { DecisionConfig } from '../config';
 import { ActiveRuleSet } from '../rules/active-rule-set';
 import { automaticDecision } from './automatic-decision';
@@ -24,6 +25,7 @@ export class DecisionMaker {
     private readonly metrics: DecisionMetrics,
     private readonly evidenceRequests: EvidenceRequests,
     private readonly config: DecisionConfig,
+    private readonly personalData: PersonalData,
   ) {}
 
   /** The rules' decision on each scored claim of a partition batch; claims they cannot judge go to the DLQ. */
@@ -66,8 +68,21 @@ export class DecisionMaker {
       throw new InvalidRecordError(`claim ${evidence.claimId} waits for no evidence (request: ${answer.reason})`);
     const request = await this.ledger.find(answer.actionId);
     if (!request) throw new InvalidRecordError(`the REQUEST_INFO decision of claim ${evidence.claimId} is no longer known`);
-    const claim = revisedClaim(request, evidence);
+    const claim = await this.mergeReadable(request, evidence);
     return [{ topic: SUBMITTED, key: claim.claimId, value: claim, causedBy: record }];
+  }
+
+  /**
+   * The next round merged from the claim's and the evidence's personal data opened (text cannot
+   * be appended to sealed text); the serde seals the result again under the same subject. When
+   * the customer was erased meanwhile, the round keeps the sealed, unreadable values and takes
+   * only the evidence's media count.
+   */
+  private async mergeReadable(request: ClaimDecided, evidence: ClaimEvidence): Promise<ClaimSubmitted> {
+    const readable = await this.personalData.open('claims.decided.v1', request);
+    if (readable === request) return revisedClaim(request, evidence);
+    if (readable.claim.customerId === null) return revisedClaim(request, { ...evidence, description: null, serialNumber: null });
+    return revisedClaim(readable, await this.personalData.open('claims.evidence.v1', evidence));
   }
 
   /** The final decision a reviewer's verdict makes; a verdict on an unknown task goes to the DLQ. */

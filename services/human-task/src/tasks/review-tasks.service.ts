@@ -7,7 +7,8 @@ import { reviewCompletedOf } from './review-event';
 import { ReviewMetrics } from './review-metrics';
 import { newTask, ReviewTask } from './review-task';
 import { CompleteResult, TaskStore } from './task-store';
-import { iso, toView, TaskView } from './task-view';
+import { iso, TaskView } from './task-view';
+import { TaskViews } from './task-views';
 import { VerdictPublisher } from './verdict-publisher';
 
 export interface CompletedTask {
@@ -24,6 +25,7 @@ export class ReviewTasksService {
     private readonly verdicts: VerdictPublisher,
     private readonly metrics: ReviewMetrics,
     private readonly config: HumanTaskConfig,
+    private readonly views: TaskViews,
   ) {}
 
   /**
@@ -37,7 +39,7 @@ export class ReviewTasksService {
   }
 
   async get(taskId: string, callerId: string | undefined): Promise<TaskView> {
-    return toView(await this.existing(taskId), callerId, Date.now());
+    return this.views.of(await this.existing(taskId), callerId, Date.now());
   }
 
   /** A lease of LEASE_SECONDS on the task for the caller; the holder claiming again renews it. */
@@ -65,7 +67,7 @@ export class ReviewTasksService {
     this.metrics.tasksCompleted.inc({ outcome });
     const completed = await this.existing(taskId);
     const published = await this.verdicts.publish(completed);
-    return { task: toView({ ...completed, verdict: completed.verdict && { ...completed.verdict, published } }, reviewerId, Date.now()), published };
+    return { task: await this.views.of({ ...completed, verdict: completed.verdict && { ...completed.verdict, published } }, reviewerId, Date.now()), published };
   }
 
   private async refusal(taskId: string, reviewerId: string, result: Exclude<CompleteResult, { kind: 'completed' }>): Promise<Error> {
@@ -92,7 +94,7 @@ export class ReviewTasksService {
   /** A 409 that also carries the task as it is now, so a client can show the current state. */
   private async conflict(taskId: string, reviewerId: string, error: string, message: string): Promise<ConflictException> {
     const task = await this.store.get(taskId);
-    return new ConflictException({ error, message, task: task ? toView(task, reviewerId, Date.now()) : undefined });
+    return new ConflictException({ error, message, task: task ? await this.views.of(task, reviewerId, Date.now()) : undefined });
   }
 
   private async existing(taskId: string): Promise<ReviewTask> {

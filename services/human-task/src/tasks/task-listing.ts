@@ -4,7 +4,8 @@ import { isOverdue, ReviewTask, statusOf } from './review-task';
 import { badRequest } from '@claims-mesh/platform';
 import { ListTasksQuery } from './task-requests';
 import { TaskIndex, TaskStore } from './task-store';
-import { toView, TaskView } from './task-view';
+import { TaskView } from './task-view';
+import { TaskViews } from './task-views';
 
 export const DEFAULT_PAGE_SIZE = 25;
 /** A filtered page stops after this many index entries, so one request stays cheap; the cursor goes on from there. */
@@ -25,7 +26,10 @@ export interface TaskPage {
  */
 @Injectable()
 export class TaskListing {
-  constructor(private readonly store: TaskStore) {}
+  constructor(
+    private readonly store: TaskStore,
+    private readonly views: TaskViews,
+  ) {}
 
   async list(query: ListTasksQuery, callerId: string | undefined, now = Date.now()): Promise<TaskPage> {
     const index: TaskIndex = query.status === 'completed' ? 'completed' : query.overdue === 'true' ? 'due' : 'todo';
@@ -46,7 +50,7 @@ export class TaskListing {
         after = member;
         seen++;
         const task = found[i];
-        if (task && matches(task, query, now)) tasks.push(toView(task, callerId, now));
+        if (task && matches(task, query, now)) tasks.push(await this.views.of(task, callerId, now));
         if (tasks.length === limit) break;
       }
       scanned += seen;

@@ -18,14 +18,14 @@ export class TaskLeaseDto {
 }
 
 export class TaskClaimDto {
-  @ApiProperty()
-  customerId!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: "Personal data: null once the customer's personal data was erased." })
+  customerId!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
+  @ApiProperty({ type: 'string', nullable: true, description: "Personal data: null when not given, or once the customer's personal data was erased." })
   customerEmail!: string | null;
 
-  @ApiProperty()
-  policyId!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: "Personal data: null once the customer's personal data was erased." })
+  policyId!: string | null;
 
   @ApiProperty({ format: 'date' })
   policyStartDate!: string;
@@ -42,14 +42,14 @@ export class TaskClaimDto {
   @ApiProperty({ enum: ChannelSymbols })
   channel!: string;
 
-  @ApiProperty()
-  description!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: "Personal data: null once the customer's personal data was erased." })
+  description!: string | null;
 
   @ApiProperty({ type: 'integer' })
   mediaCount!: number;
 
-  @ApiProperty()
-  serialNumber!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: "Personal data: null once the customer's personal data was erased." })
+  serialNumber!: string | null;
 
   @ApiProperty()
   region!: string;

@@ -12,18 +12,19 @@ export interface TaskView {
   overdue: boolean;
   createdAt: string;
   lease: { holder: string; expiresAt: string; yours: boolean } | null;
+  /** The claim as the reviewer reads it; its personal data is null once the customer was erased. */
   claim: {
-    customerId: string;
+    customerId: string | null;
     customerEmail: string | null;
-    policyId: string;
+    policyId: string | null;
     policyStartDate: string;
     product: string;
     amountMinor: number;
     currency: string;
     channel: Channel;
-    description: string;
+    description: string | null;
     mediaCount: number;
-    serialNumber: string;
+    serialNumber: string | null;
     region: string;
     submittedAt: string;
   };
