@@ -15,3 +15,7 @@ export { KAFKA_CONNECTION } from './kafka/kafka-connection.module';
 export * from './http/api-docs';
 export * from './pii/subject-key-store';
 export * from './pii/personal-data.module';
+export * from './erasure/erasure-topics';
+export * from './erasure/erased-subjects';
+export * from './erasure/redact';
+export * from './erasure/subject-erasures';

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@claims-mesh/platform';
+import { PlatformModule, SubjectErasuresModule } from '@claims-mesh/platform';
 import { AuditConfig } from './config';
 import { AuditedRecordsController } from './consumer/audited-records.controller';
 import { LineageRecorder } from './consumer/lineage-recorder';
 import { StageRecordDecoder } from './consumer/stage-record-decoder';
 import { DecidedClaims } from './decisions/decided-claims';
+import { ErasureRequests } from './erasure/erasure-requests';
 import { SubjectErasure } from './erasure/subject-erasure';
+import { SubjectKeysErasure } from './erasure/subject-keys-erasure';
 import { DecidedClaimsController } from './http/decided-claims.controller';
 import { LineageController } from './http/lineage.controller';
 import { SubjectsController } from './http/subjects.controller';
@@ -16,7 +18,7 @@ import { AuditMetrics } from './metrics/audit-metrics';
 import { SERVICE } from './service';
 
 @Module({
-  imports: [PlatformModule.forService(SERVICE)],
+  imports: [PlatformModule.forService(SERVICE), SubjectErasuresModule],
   controllers: [AuditedRecordsController, LineageController, DecidedClaimsController, SubjectsController],
   providers: [
     {
@@ -30,7 +32,9 @@ import { SERVICE } from './service';
     StageRecordDecoder,
     LineageRecorder,
     DecidedClaims,
+    SubjectKeysErasure,
     SubjectErasure,
+    ErasureRequests,
   ],
 })
 export class AuditModule {}

@@ -22,6 +22,14 @@ export class AuditConfig extends ServiceConfig {
   @Min(1)
   AUDIT_RETENTION_DAYS = 2555;
 
+  /**
+   * The stores an erasure waits for, comma-separated: those of every service that keeps personal
+   * data (each reports its own on subjects.erasure-status.v1). GET /v1/subjects/{customerId}/erasure
+   * is complete once all of them are done.
+   */
+  @Matches(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, { message: 'ERASURE_STORES must be a comma-separated list of store names (a-z, 0-9, -)' })
+  ERASURE_STORES = 'subject-keys,audit-lineage,feature-history,review-tasks,decision-ledger,ingest-records';
+
   /** Page size of GET /v1/claims when the caller gives no limit. */
   @Type(() => Number)
   @IsInt()

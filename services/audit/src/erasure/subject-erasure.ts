@@ -1,48 +1,49 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { deterministicUuid } from '@claims-mesh/contracts';
-import { REDIS } from '@claims-mesh/platform';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { deterministicUuid, type ErasureRequest } from '@claims-mesh/contracts';
+import { ErasableStore, ErasedSubjects, REDIS, SubjectErasures } from '@claims-mesh/platform';
 import Redis from 'ioredis';
 import { AuditConfig } from '../config';
-import { LINEAGE_FIELDS, LineageKeys, subjectOf } from '../lineage/lineage-keys';
+import { LINEAGE_FIELDS, LineageKeys } from '../lineage/lineage-keys';
 import { execOrThrow } from '../lineage/redis-replies';
 import { StageEntry } from '../lineage/stages';
 
-export interface ErasureReceipt {
-  /** Claims of the customer whose personal data left the index. */
-  claims: number;
-  erasedAt: number;
-  erasedBy: string;
-}
-
 /**
- * Right to erasure in the index: a customer's personal values are deleted from every claim
- * of theirs and the erasure becomes a step of each lineage. The customer stays marked as
- * erased, so records of theirs consumed later (late or replayed) are indexed without them.
+ * Right to erasure in the index (the store audit-lineage of an erasure request): a customer's
+ * personal values are deleted from every claim of theirs and the erasure becomes a step of each
+ * lineage. The customer stays marked as erased, so records of theirs consumed later (late or
+ * replayed) are indexed without them.
  */
 @Injectable()
-export class SubjectErasure {
+export class SubjectErasure implements ErasableStore, OnModuleInit {
+  readonly name = 'audit-lineage';
+  readonly erased: ErasedSubjects;
   private readonly retentionSeconds: number;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: LineageKeys,
+    private readonly erasures: SubjectErasures,
     config: AuditConfig,
   ) {
     this.retentionSeconds = config.AUDIT_RETENTION_DAYS * 86_400;
+    this.erased = new ErasedSubjects(redis, keys.erasureProgress(this.name), this.retentionSeconds);
   }
 
-  /** Erasing twice keeps the first erasure's time and author, and deletes whatever arrived since. */
-  async erase(customerId: string, erasedBy: string, now = Date.now()): Promise<ErasureReceipt> {
-    const subject = subjectOf(customerId);
+  onModuleInit(): void {
+    this.erasures.register(this);
+  }
+
+  /** Applying it twice keeps the first erasure step, and deletes whatever arrived since. */
+  async erase({ subjectRef: subject, requestedBy, requestedAt }: ErasureRequest): Promise<Record<string, number>> {
     const stage: StageEntry = {
       stage: 'erasure',
-      at: now,
+      at: requestedAt,
       eventId: deterministicUuid('audit-erasure', subject),
       topic: null,
       partition: null,
       offset: null,
       schemaId: null,
-      erasedBy,
+      erasedBy: requestedBy,
     };
     // Marked first: from here on every record write for the customer purges instead of storing,
     // and every claim written before is already in the subject's set read next.
@@ -63,7 +64,6 @@ export class SubjectErasure {
       purge.hsetnx(this.keys.lineage(claimId), LINEAGE_FIELDS.erasure, recorded);
     }
     if (claimIds.length) await execOrThrow(purge, 'erasure');
-    const first = JSON.parse(recorded) as StageEntry;
-    return { claims: claimIds.length, erasedAt: first.at, erasedBy: String(first.erasedBy) };
+    return { claims: claimIds.length };
   }
 }

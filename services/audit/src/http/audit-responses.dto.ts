@@ -3,7 +3,7 @@ import { ActionSymbols } from '@claims-mesh/contracts';
 import { STAGE_ORDER } from '../lineage/stages';
 
 // The audit API's answers as OpenAPI documents them: LineageView (lineage-view.ts), DecidedClaim
-// (decided-claims.ts) and ErasureReceipt (subject-erasure.ts), field for field.
+// (decided-claims.ts) and ErasureView (erasure-view.ts), field for field.
 
 export class DecidedClaimDto {
   @ApiProperty()
@@ -152,13 +152,44 @@ export class LineageViewDto {
   erasure!: ErasureStepDto | null;
 }
 
-export class ErasureReceiptDto {
-  @ApiProperty({ type: 'integer', description: 'Claims of the customer whose personal data left the index.' })
-  claims!: number;
+export class StoreErasureDto {
+  @ApiProperty({ description: 'A store the erasure waits for (audit\'s ERASURE_STORES).' })
+  store!: string;
 
-  @ApiProperty({ type: 'integer', description: 'Epoch milliseconds of the first erasure.' })
-  erasedAt!: number;
+  @ApiProperty({ description: 'The store reported the erasure applied.' })
+  done!: boolean;
 
-  @ApiProperty()
-  erasedBy!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The service that keeps the store; null while pending.' })
+  service!: string | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Epoch milliseconds of the completion; null while pending.' })
+  completedAt!: number | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    nullable: true,
+    description: 'What the store removed or redacted, as counts by kind; null while pending.',
+  })
+  removed!: Record<string, number> | null;
+}
+
+export class ErasureStatusDto {
+  @ApiProperty({ format: 'uuid', description: 'Identity of the erasure (eventId of its subjects.erasure.v1 record).' })
+  erasureId!: string;
+
+  @ApiProperty({ description: 'The subject\'s keyed pseudonym, the key of the erasure topics (never the customer id).' })
+  subjectRef!: string;
+
+  @ApiProperty({ type: 'integer', description: 'Epoch milliseconds of the first request.' })
+  requestedAt!: number;
+
+  @ApiProperty({ description: 'The API key that first asked for it.' })
+  requestedBy!: string;
+
+  @ApiProperty({ description: 'Every store is done.' })
+  complete!: boolean;
+
+  @ApiProperty({ type: [StoreErasureDto] })
+  stores!: StoreErasureDto[];
 }

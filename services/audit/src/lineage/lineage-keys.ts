@@ -1,10 +1,10 @@
 import { ActionSymbols, type Action } from '@claims-mesh/contracts';
-import { hash } from 'node:crypto';
 
 /**
  * Names of the Redis keys of the lineage index. Customer ids are personal data, so the
- * index of a customer's claims is keyed by a hash of the id: key listings, slow logs and
- * the index itself never show it.
+ * index of a customer's claims is keyed by the subject's keyed pseudonym (PersonalData's
+ * subjectRef, an HMAC nobody without the secret can recompute from a customer id): key
+ * listings, slow logs and the index itself never show it.
  */
 export class LineageKeys {
   constructor(private readonly prefix: string) {}
@@ -19,12 +19,12 @@ export class LineageKeys {
     return `${this.prefix}:pii:${claimId}`;
   }
 
-  /** Set of the claims of one customer (by subject hash), to find them for an erasure. */
+  /** Set of the claims of one customer (by subjectRef), to find them for an erasure. */
   subjectClaims(subject: string): string {
     return `${this.prefix}:subject:${subject}:claims`;
   }
 
-  /** Hash of erased subjects: subject hash -> the erasure step (JSON) every claim of theirs gets. */
+  /** Hash of erased subjects: subjectRef -> the erasure step (JSON) every claim of theirs gets. */
   erasedSubjects(): string {
     return `${this.prefix}:erased-subjects`;
   }
@@ -38,11 +38,16 @@ export class LineageKeys {
   decidedByAction(): string[] {
     return ActionSymbols.map((action) => this.decided(action));
   }
-}
 
-/** The pseudonym of a customer in the index. */
-export function subjectOf(customerId: string): string {
-  return hash('sha256', `customer\u001f${customerId}`, 'hex').slice(0, 32);
+  /** Hash of the erasures requested here: subjectRef -> the ErasureRequest (JSON) published for it. */
+  erasureRequests(): string {
+    return `${this.prefix}:erasure-requests`;
+  }
+
+  /** Progress of one of audit's stores through the erasures (see ErasedSubjects). */
+  erasureProgress(store: string): string {
+    return `${this.prefix}:erasures:${store}`;
+  }
 }
 
 /** Fields of a claim's lineage hash besides its stages (the record-stages script spells them out too). */

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ActionSymbols } from '@claims-mesh/contracts';
-import { execTracedPipeline, PipelineReplies, REDIS } from '@claims-mesh/platform';
+import { execTracedPipeline, PersonalData, PipelineReplies, REDIS } from '@claims-mesh/platform';
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { AuditConfig } from '../config';
-import { LineageKeys, subjectOf } from './lineage-keys';
+import { LineageKeys } from './lineage-keys';
 import { LineageWrite } from './lineage-write';
 import { RECORD_STAGES_LUA } from './record-stages.lua';
 
@@ -30,6 +30,7 @@ export class LineageWriter {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: LineageKeys,
+    private readonly personalData: PersonalData,
     config: AuditConfig,
   ) {
     this.retentionSeconds = config.AUDIT_RETENTION_DAYS * 86_400;
@@ -62,8 +63,10 @@ export class LineageWriter {
         const keys = [...shared];
         const args: (string | number)[] = [ActionSymbols.length, this.retentionSeconds];
         for (const write of run) {
-          const subject = write.customerId === undefined ? '' : subjectOf(write.customerId);
-          keys.push(this.keys.lineage(write.claimId), this.keys.pii(write.claimId), subject ? this.keys.subjectClaims(subject) : '');
+          const subject = write.customerId === undefined ? '' : this.personalData.subjectRef(write.customerId);
+          // A record without its customer still names a key of audit's own (one never written):
+          // Redis's ACL refuses a script given any key outside the user's namespace, '' included.
+          keys.push(this.keys.lineage(write.claimId), this.keys.pii(write.claimId), this.keys.subjectClaims(subject));
           args.push(...argsOf(write, subject));
         }
         pipeline.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
