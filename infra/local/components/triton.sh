@@ -11,6 +11,8 @@
 # how a single shard can be stopped and comes back. The shards run in explicit model-control mode:
 # a version copied into $TRITON_MODELS later is loaded through the repository API with no restart
 # (libs/triton's install-model-version CLI; `make retrain` uses it for its candidates).
+# `stack up --tls` (see infra/local/tls.sh): gRPC over TLS with the stack's server certificate; clients
+# trust its CA with TRITON_TLS_CA_FILE=$STACK_CACHE/tls/ca.pem. HTTP and metrics stay plain on loopback.
 TRITON_GRPC_PORTS=${TRITON_GRPC_PORTS:-8001 8101}
 TRITON_HTTP_PORTS=${TRITON_HTTP_PORTS:-8000 8100}
 TRITON_METRICS_PORTS=${TRITON_METRICS_PORTS:-8002 8102}
@@ -83,6 +85,7 @@ triton_start() {
   read -ra http <<<"$TRITON_HTTP_PORTS"
   read -ra metrics <<<"$TRITON_METRICS_PORTS"
   for i in "${!grpc[@]}"; do shards+=(--shard "${grpc[$i]},${http[$i]},${metrics[$i]}"); done
+  if tls_on; then shards+=(--grpc-server-cert "$TLS_CERT" --grpc-server-key "$TLS_KEY" --grpc-root-cert "$TLS_CA"); fi
   # PATH: the stub's embedded Python finds its prefix (and so the venv's numpy) from the first
   # python3 on PATH. One BLAS thread per process: many stubs share two cores.
   spawn triton env PATH="$TRITON_VENV/bin:$PATH" LD_LIBRARY_PATH="$(triton_site_packages)/nvidia_pytriton.libs" \

@@ -67,6 +67,18 @@ class Shard:
             "--grpc-keepalive-permit-without-calls=true",
             "--grpc-http2-max-pings-without-data=0",
             "--grpc-http2-min-recv-ping-interval-without-data=5000",
+        ] + self.tls_flags()
+
+    def tls_flags(self):
+        """gRPC over TLS with the stack's server certificate (`stack up --tls`); clients are not asked
+        for certificates of their own."""
+        if not self.args.grpc_server_cert:
+            return []
+        return [
+            "--grpc-use-ssl=true",
+            f"--grpc-server-cert={self.args.grpc_server_cert}",
+            f"--grpc-server-key={self.args.grpc_server_key}",
+            f"--grpc-root-cert={self.args.grpc_root_cert}",
         ]
 
     def start(self):
@@ -138,7 +150,12 @@ def main():
     parser.add_argument("--state-dir", required=True, help="where shard pid files go")
     parser.add_argument("--log-dir", required=True)
     parser.add_argument("--restart-delay", type=float, default=3.0)
+    parser.add_argument("--grpc-server-cert", help="PEM certificate: serve gRPC over TLS (with the two below)")
+    parser.add_argument("--grpc-server-key")
+    parser.add_argument("--grpc-root-cert", help="PEM of the CA that signed the certificate")
     args = parser.parse_args()
+    if bool(args.grpc_server_cert) != bool(args.grpc_server_key) or bool(args.grpc_server_cert) != bool(args.grpc_root_cert):
+        parser.error("--grpc-server-cert, --grpc-server-key and --grpc-root-cert go together")
     Path(args.state_dir).mkdir(parents=True, exist_ok=True)
 
     shards = [Shard(ports, args) for ports in args.shard]

@@ -3,6 +3,7 @@ export * from './schemas';
 export * from './topics';
 export * from './wire-format';
 export * from './registry/register-schemas';
+export * from './registry/registry-client';
 export * from './ids';
 export * from './review-selection';
 export * from './model-rollout';

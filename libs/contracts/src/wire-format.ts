@@ -2,6 +2,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import * as avro from 'avsc';
 import { PiiCodec } from './pii/pii-codec';
 import { topicValueSchema, ValueSchema, valueSubject } from './schemas';
+import { RegistryConnection, registryConnection, schemaRegistryClient } from './registry/registry-client';
 
 /**
  * Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian int, then the
@@ -105,8 +106,9 @@ export class AvroSerde {
     private readonly schemaOf: (topic: string) => ValueSchema = topicValueSchema,
   ) {}
 
-  static forRegistry(url: string, schemaOf?: (topic: string) => ValueSchema): AvroSerde {
-    return new AvroSerde(new SchemaRegistry({ host: url }), schemaOf);
+  /** `registry`: its URL (its CA from the environment, see registryConnection) or the whole connection. */
+  static forRegistry(registry: string | RegistryConnection, schemaOf?: (topic: string) => ValueSchema): AvroSerde {
+    return new AvroSerde(schemaRegistryClient(typeof registry === 'string' ? registryConnection(registry) : registry), schemaOf);
   }
 
   /**

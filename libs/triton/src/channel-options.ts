@@ -1,4 +1,5 @@
-import type { ChannelOptions } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { credentials, type ChannelCredentials, type ChannelOptions } from '@grpc/grpc-js';
 
 export interface TritonClientOptions {
   /** host:port of the server's gRPC endpoint, e.g. 127.0.0.1:8001. */
@@ -18,6 +19,11 @@ export interface TritonClientOptions {
    * far longer than a restarted shard takes to come back. Default 2000.
    */
   maxReconnectBackoffMs?: number;
+  /**
+   * TLS to the server: `{ caFile }` trusts that CA's PEM file, `{}` the system's CAs only. Default:
+   * TLS with TRITON_TLS_CA_FILE's CA when that variable is set, else a plaintext channel.
+   */
+  tls?: { caFile?: string };
   /** Names of the models' input and output tensors. Default: infra/models/feature-order.json's. */
   inputName?: string;
   outputName?: string;
@@ -32,4 +38,12 @@ export function channelOptions(options: TritonClientOptions): ChannelOptions {
     'grpc.initial_reconnect_backoff_ms': Math.min(500, maxReconnectBackoffMs),
     'grpc.max_reconnect_backoff_ms': maxReconnectBackoffMs,
   };
+}
+
+/** The channel's credentials: the one place a Triton client chooses between TLS and plaintext. */
+export function channelCredentials(options: TritonClientOptions, env: Record<string, string | undefined> = process.env): ChannelCredentials {
+  const tls = options.tls ?? (env.TRITON_TLS_CA_FILE ? { caFile: env.TRITON_TLS_CA_FILE } : undefined);
+  if (!tls) return credentials.createInsecure();
+  // gRPC checks the server's certificate and that it names the host of `address`.
+  return credentials.createSsl(tls.caFile ? readFileSync(tls.caFile) : null);
 }

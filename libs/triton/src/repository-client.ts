@@ -1,9 +1,8 @@
-import { credentials } from '@grpc/grpc-js';
 import type { GRPCInferenceServiceClient } from './generated/inference/GRPCInferenceService';
 import type { RepositoryIndexResponse__Output } from './generated/inference/RepositoryIndexResponse';
 import type { RepositoryModelLoadResponse__Output } from './generated/inference/RepositoryModelLoadResponse';
 import type { RepositoryModelUnloadResponse__Output } from './generated/inference/RepositoryModelUnloadResponse';
-import { channelOptions, type TritonClientOptions } from './channel-options';
+import { channelCredentials, channelOptions, type TritonClientOptions } from './channel-options';
 import { inferenceService } from './inference-service';
 import { unaryCall, type CallOptions } from './unary-call';
 
@@ -40,7 +39,7 @@ export class TritonRepositoryClient {
   constructor(options: RepositoryClientOptions) {
     const Service = inferenceService();
     this.address = options.address;
-    this.stub = new Service(options.address, credentials.createInsecure(), channelOptions(options));
+    this.stub = new Service(options.address, channelCredentials(options), channelOptions(options));
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.loadTimeoutMs = options.loadTimeoutMs ?? 120_000;
   }

@@ -1,4 +1,4 @@
-import { credentials, type CallOptions as GrpcCallOptions, type requestCallback } from '@grpc/grpc-js';
+import { type CallOptions as GrpcCallOptions, type requestCallback } from '@grpc/grpc-js';
 import type { GRPCInferenceServiceClient } from './generated/inference/GRPCInferenceService';
 import type { ModelInferRequest } from './generated/inference/ModelInferRequest';
 import type { ModelInferResponse__Output } from './generated/inference/ModelInferResponse';
@@ -6,7 +6,7 @@ import type { ModelMetadataResponse__Output } from './generated/inference/ModelM
 import type { ModelReadyResponse__Output } from './generated/inference/ModelReadyResponse';
 import type { ServerLiveResponse__Output } from './generated/inference/ServerLiveResponse';
 import type { ServerReadyResponse__Output } from './generated/inference/ServerReadyResponse';
-import { channelOptions, type TritonClientOptions } from './channel-options';
+import { channelCredentials, channelOptions, type TritonClientOptions } from './channel-options';
 import { fraudModelIo } from './fraud-model-io';
 import { inferenceService } from './inference-service';
 import { elementCount, packFp32Rows, unpackFp32 } from './tensor';
@@ -37,7 +37,7 @@ export class TritonClient {
   constructor(options: TritonClientOptions) {
     const Service = inferenceService();
     this.address = options.address;
-    this.stub = new Service(options.address, credentials.createInsecure(), channelOptions(options));
+    this.stub = new Service(options.address, channelCredentials(options), channelOptions(options));
     this.timeoutMs = options.timeoutMs ?? 1000;
     this.inputName = options.inputName ?? fraudModelIo().input.name;
     this.outputName = options.outputName ?? fraudModelIo().output.name;

@@ -1,6 +1,7 @@
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { meshTopics } from '../topics';
 import { AvroRecordSchema, valueSchema, valueSubject } from '../schemas';
+import { RegistryConnection, registryConnection, registryRequest, schemaRegistryClient } from './registry-client';
 
 export interface SubjectSchema {
   subject: string;
@@ -28,13 +29,14 @@ export function meshSubjects(): SubjectSchema[] {
  * Sets BACKWARD compatibility on each subject and registers its schema. An incompatible
  * change is refused by the registry (HTTP 409) and reported as IncompatibleSchemaError.
  */
-export async function registerSchemas(registryUrl: string, subjects: SubjectSchema[]): Promise<Registered[]> {
-  const registry = new SchemaRegistry({ host: registryUrl });
+export async function registerSchemas(registry: string | RegistryConnection, subjects: SubjectSchema[]): Promise<Registered[]> {
+  const connection = typeof registry === 'string' ? registryConnection(registry) : registry;
+  const client = schemaRegistryClient(connection);
   const registered: Registered[] = [];
   for (const { subject, schema } of subjects) {
-    await setBackwardCompatibility(registryUrl, subject);
+    await setBackwardCompatibility(connection, subject);
     try {
-      const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
+      const { id } = await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
       registered.push({ subject, id });
     } catch (error) {
       const { status, message } = error as { status?: number; message: string };
@@ -45,11 +47,7 @@ export async function registerSchemas(registryUrl: string, subjects: SubjectSche
   return registered;
 }
 
-async function setBackwardCompatibility(registryUrl: string, subject: string): Promise<void> {
-  const res = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: JSON.stringify({ compatibility: 'BACKWARD' }),
-  });
-  if (!res.ok) throw new Error(`cannot set BACKWARD on ${subject}: HTTP ${res.status} ${await res.text()}`);
+async function setBackwardCompatibility(connection: RegistryConnection, subject: string): Promise<void> {
+  const res = await registryRequest(connection, 'PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: 'BACKWARD' });
+  if (res.status < 200 || res.status > 299) throw new Error(`cannot set BACKWARD on ${subject}: HTTP ${res.status} ${res.text}`);
 }

@@ -5,7 +5,7 @@
  * KEYS: 1 erased subjects hash, 2 decided claims (sorted set),
  *       3 .. 2+A decided claims of each action (sorted sets, in ActionSymbols order; A = ARGV[1]),
  *       then per record, KEYS_PER_RECORD of them: lineage hash, pii hash, the subject's claims
- *       set ('' when the record does not name the customer)
+ *       set (untouched when the record does not name the customer)
  * ARGV: 1 A, 2 retention in seconds (every key written expires that long after its last write;
  *       the shared indexes and the erased subjects outlive every claim they name), then per record, ARGS_PER_RECORD of them: claimId, subject hash or '', stage field,
  *       stage JSON (masked), stage PII JSON or '', claim JSON (masked) or '', claim PII JSON or '',
