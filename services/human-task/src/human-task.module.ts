@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@claims-mesh/platform';
+import { PlatformModule, SubjectErasuresModule } from '@claims-mesh/platform';
 import { ReviewDecisionsController } from './decisions/review-decisions.controller';
 import { SERVICE } from './service';
 import { ReviewMetrics } from './tasks/review-metrics';
+import { ReviewTaskErasure } from './tasks/review-task-erasure';
 import { ReviewTasksService } from './tasks/review-tasks.service';
 import { TaskViews } from './tasks/task-views';
 import { TaskListing } from './tasks/task-listing';
@@ -11,7 +12,7 @@ import { TasksController } from './tasks/tasks.controller';
 import { VerdictPublisher } from './tasks/verdict-publisher';
 
 @Module({
-  imports: [PlatformModule.forService(SERVICE)],
+  imports: [PlatformModule.forService(SERVICE), SubjectErasuresModule],
   controllers: [ReviewDecisionsController, TasksController],
   providers: [
     TaskStore,
@@ -19,6 +20,7 @@ import { VerdictPublisher } from './tasks/verdict-publisher';
     TaskViews,
     ReviewMetrics,
     VerdictPublisher,
+    ReviewTaskErasure,
     ReviewTasksService,
   ],
 })

@@ -28,6 +28,16 @@ export class FeatureKeys {
     return `${this.prefix}:serial:${serialRef}:seen`;
   }
 
+  /** Progress of the erasures through the customers' histories, for every feature-set version (see ErasedSubjects). */
+  static erasures(): string {
+    return 'features:erasures:feature-history';
+  }
+
+  /** A SCAN pattern matching the subject's history under every feature-set version. */
+  static customerHistoryOfEveryVersion(subjectRef: string): string {
+    return `features:*:customer:${subjectRef}:history`;
+  }
+
   /** Running count, mean and M2 (Welford) of the claimed amounts of a product. */
   productAmountMoments(product: string): string {
     return `${this.prefix}:product:${product}:amount-moments`;

@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { FeatureConfig } from '../config';
 import { claimOnlyFeatures } from './claim-only-features';
 import { COMPUTE_FEATURES_LUA, KEYS_PER_CLAIM } from './compute-features.lua';
+import { FeatureHistoryErasure } from './feature-history-erasure';
 import { FeatureKeys, normalizeSerial } from './feature-keys';
 
 const DAY_MS = 86_400_000;
@@ -38,6 +39,7 @@ export class FeatureStore {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: FeatureConfig,
     private readonly personalData: PersonalData,
+    private readonly erasure: FeatureHistoryErasure,
   ) {
     this.keys = new FeatureKeys(config.FEATURE_SET_VERSION);
   }
@@ -56,6 +58,10 @@ export class FeatureStore {
     }
     const failed = replies.find(([error]) => error);
     if (failed) throw new Error(`feature store: ${failed[0]?.message}`);
+    await this.erasure.forgetErased(new Map(claims.map((claim) => {
+      const subjectRef = this.personalData.subjectRef(claim.customerId);
+      return [subjectRef, this.keys.customerHistory(subjectRef)];
+    })));
     const computed: ComputedFeatures[] = [];
     for (const [, result] of replies.slice(0, Math.ceil(claims.length / CLAIMS_PER_SCRIPT_RUN))) {
       const flat = result as (string | number)[];

@@ -5,6 +5,7 @@ import { injectIntoHeaders } from '@claims-mesh/kafka';
 import { HumanTaskConfig } from '../config';
 import { reviewCompletedOf } from './review-event';
 import { ReviewMetrics } from './review-metrics';
+import { ReviewTaskErasure } from './review-task-erasure';
 import { newTask, ReviewTask } from './review-task';
 import { CompleteResult, TaskStore } from './task-store';
 import { iso, TaskView } from './task-view';
@@ -26,6 +27,7 @@ export class ReviewTasksService {
     private readonly metrics: ReviewMetrics,
     private readonly config: HumanTaskConfig,
     private readonly views: TaskViews,
+    private readonly erasure: ReviewTaskErasure,
   ) {}
 
   /**
@@ -35,7 +37,9 @@ export class ReviewTasksService {
   async open(decision: ClaimDecided, receivedAt: number): Promise<void> {
     const policy = { slaMinutes: this.config.SLA_MINUTES, recommendRejectAt: this.config.RECOMMEND_REJECT_AT };
     const task = newTask(decision, policy, receivedAt, injectIntoHeaders(context.active(), {}));
-    if (await this.store.create(task)) this.metrics.tasksCreated.inc();
+    const subjectRef = this.erasure.subjectOf(decision);
+    if (await this.store.create(task, subjectRef)) this.metrics.tasksCreated.inc();
+    await this.erasure.redactIfErased(task.taskId, subjectRef);
   }
 
   async get(taskId: string, callerId: string | undefined): Promise<TaskView> {
@@ -65,6 +69,8 @@ export class ReviewTasksService {
     const result = await this.store.complete(taskId, reviewerId, now, outcome, note, event);
     if (result.kind !== 'completed') throw await this.refusal(taskId, reviewerId, result);
     this.metrics.tasksCompleted.inc({ outcome });
+    const subjectRef = await this.store.subjectOf(taskId);
+    if (subjectRef) await this.erasure.redactIfErased(taskId, subjectRef);
     const completed = await this.existing(taskId);
     const published = await this.verdicts.publish(completed);
     return { task: await this.views.of({ ...completed, verdict: completed.verdict && { ...completed.verdict, published } }, reviewerId, Date.now()), published };

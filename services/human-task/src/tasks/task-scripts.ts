@@ -67,3 +67,17 @@ redis.call('EXPIRE', KEYS[4], ARGV[7])
 redis.call('EXPIRE', KEYS[5], ARGV[7])
 return {'completed'}
 `);
+
+/**
+ * KEYS: task hash. ARGV: the redacted decision JSON, the redacted note, the task's event JSON as
+ * the caller read it ('' for none) and that event redacted. Replaces the task's personal data,
+ * unless the task changed since the caller read it (a verdict came meanwhile): then 'stale', and
+ * the caller reads it again.
+ */
+export const REDACT_TASK = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'not_found' end
+if (redis.call('HGET', KEYS[1], 'event') or '') ~= ARGV[3] then return 'stale' end
+redis.call('HSET', KEYS[1], 'decision', ARGV[1])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'note', ARGV[2], 'event', ARGV[4]) end
+return 'redacted'
+`);

@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { HumanTaskConfig } from '../config';
 import { completedMember, dueByBound } from './queue-order';
 import { Lease, ReviewTask } from './review-task';
-import { CLAIM_TASK, COMPLETE_TASK, CREATE_TASK } from './task-scripts';
+import { CLAIM_TASK, COMPLETE_TASK, CREATE_TASK, REDACT_TASK } from './task-scripts';
 
 export type ClaimResult = { kind: 'claimed'; lease: Lease } | { kind: 'not_found' } | { kind: 'already_completed' } | { kind: 'claimed_by_other'; lease: Lease };
 
@@ -19,13 +19,17 @@ export type CompleteResult =
 
 export type TaskIndex = 'todo' | 'due' | 'completed';
 
+/** The task hash's field holding its customer's subjectRef. */
+const SUBJECT_FIELD = 'subjectRef';
+
 /**
  * Review tasks in Redis, under REDIS_KEY_PREFIX:
  * - `<p>:task:<taskId>`  hash: the task (decision JSON, priority, due, lease, verdict);
  * - `<p>:todo`           open tasks by priority, then due time;
  * - `<p>:due`            open tasks by due time (the overdue ones are a prefix of it);
  * - `<p>:completed`      completed tasks, newest first;
- * - `<p>:outbox`         set of completed tasks whose event Kafka has not acknowledged yet.
+ * - `<p>:outbox`         set of completed tasks whose event Kafka has not acknowledged yet;
+ * - `<p>:subject:<subjectRef>:tasks` set of a customer's tasks, for their erasure.
  * A task expires OPEN_TASK_TTL_DAYS after it was created, or COMPLETED_TASK_TTL_DAYS after it
  * was completed; each index expires with the last task it can hold.
  * The three indexes are sorted sets with score 0 whose members (`<order>:<taskId>`) sort
@@ -46,12 +50,45 @@ export class TaskStore {
     this.completedTtlSeconds = config.COMPLETED_TASK_TTL_DAYS * 86_400;
   }
 
-  /** Stores a new task; false when it exists already (the decision was delivered before). */
-  async create(task: ReviewTask): Promise<boolean> {
+  /** Stores a new task and indexes it under its customer; false when it exists already (the decision was delivered before). */
+  async create(task: ReviewTask, subjectRef: string): Promise<boolean> {
     const fields = Object.entries(toHash(task)).flat();
     const keys = [this.taskKey(task.taskId), this.key('todo'), this.key('due')];
     const reply = await CREATE_TASK.run(this.redis, keys, [task.queueMember, task.dueMember, this.openTtlSeconds, ...fields]);
+    // After the task, so an erasure that reads the index before this sees the task's customer marked
+    // instead (see ReviewTaskErasure). As long as a task completed on its last open day lives.
+    await this.redis
+      .multi()
+      .hset(this.taskKey(task.taskId), SUBJECT_FIELD, subjectRef)
+      .sadd(this.subjectKey(subjectRef), task.taskId)
+      .expire(this.subjectKey(subjectRef), this.openTtlSeconds + this.completedTtlSeconds)
+      .exec();
     return reply === 'created';
+  }
+
+  /** The subjectRef of a task's customer (kept apart from the decision, whose customer id an erasure redacts). */
+  async subjectOf(taskId: string): Promise<string | null> {
+    return this.redis.hget(this.taskKey(taskId), SUBJECT_FIELD);
+  }
+
+  /** The tasks of a customer, by subjectRef (some may have expired since). */
+  async tasksOf(subjectRef: string): Promise<string[]> {
+    return this.redis.smembers(this.subjectKey(subjectRef));
+  }
+
+  /**
+   * Replaces a task's personal data with what `redact` makes of it: the decision, and once
+   * completed the note and the verdict's event. False when the task is gone.
+   */
+  async redact(taskId: string, redact: (task: ReviewTask) => { decision: string; note: string; event: string }): Promise<boolean> {
+    for (;;) {
+      const task = await this.get(taskId);
+      if (!task) return false;
+      const read = task.verdict ? JSON.stringify(task.verdict.event) : '';
+      const redacted = redact(task);
+      const reply = await REDACT_TASK.run(this.redis, [this.taskKey(taskId)], [redacted.decision, redacted.note, read, redacted.event]);
+      if (reply !== 'stale') return reply === 'redacted';
+    }
   }
 
   async get(taskId: string): Promise<ReviewTask | undefined> {
@@ -110,6 +147,10 @@ export class TaskStore {
 
   private key(name: TaskIndex | 'outbox'): string {
     return `${this.prefix}:${name}`;
+  }
+
+  private subjectKey(subjectRef: string): string {
+    return `${this.prefix}:subject:${subjectRef}:tasks`;
   }
 
   private taskKey(taskId: string): string {
