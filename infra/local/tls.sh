@@ -3,7 +3,10 @@
 #
 # At install, openssl makes into $STACK_CACHE/tls (ignored, never committed; keys mode 600, the CA's
 # key thrown away once it has signed, so nothing else can be issued under it):
-#   ca.pem                the local CA: what clients trust (KAFKA_SSL_CA_FILE, REDIS_TLS_CA_FILE, ...)
+#   ca.pem                the local CA: what clients trust (KAFKA_SSL_CA_FILE, REDIS_TLS_CA_FILE,
+#                         TRITON_TLS_CA_FILE, SCHEMA_REGISTRY_CA_FILE: one variable per link rather than
+#                         one for the mesh, as a deployment's managed Kafka, Redis and registry each
+#                         come with a CA of their own)
 #   server.pem server.key the servers' certificate (SAN IP 127.0.0.1 and localhost), signed by the CA
 #   server.p12            key + certificate as the PKCS#12 keystore Kafka reads (Kafka takes a PEM key
 #                         file only encrypted), its password generated beside it in keystore.password
