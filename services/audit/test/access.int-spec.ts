@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sampleClaim, sampleEnriched } from '@claims-mesh/testing';
-import type { ErasureReceipt } from '../src/erasure/subject-erasure';
+import type { ErasureView } from '../src/erasure/erasure-view';
 import type { LineageView } from '../src/lineage/lineage-view';
 import {
   AuditUnderTest,
@@ -55,6 +55,8 @@ describe('audit: personal data, API keys and erasure (real Kafka, registry and R
     ['a key without audit:read (list)', 'GET', '/v1/claims', KEYS.ingest, 403],
     ['no API key (erasure)', 'DELETE', '/v1/subjects/x', undefined, 401],
     ['a key without audit:erase', 'DELETE', '/v1/subjects/x', KEYS.auditorPii, 403],
+    ['a key without audit:erase (erasure status)', 'GET', '/v1/subjects/x/erasure', KEYS.auditorPii, 403],
+    ['a customer never erased', 'GET', `/v1/subjects/cust-${randomUUID()}/erasure`, KEYS.eraser, 404],
   ])('answers %s on %s %s with %s', async (_, method, path, key, status) => {
     const res = method === 'GET' ? await audit.get(path, key) : await audit.delete(path, key);
     expect(res.status).toBe(status);
@@ -71,9 +73,13 @@ describe('audit: personal data, API keys and erasure (real Kafka, registry and R
     await audit.lineageOfChain(first);
     await audit.lineageOfChain(second);
 
-    const erased = await audit.delete<ErasureReceipt>(`/v1/subjects/${customerId}`, KEYS.eraser);
-    expect(erased.status).toBe(200);
-    expect(erased.body).toEqual({ claims: 2, erasedAt: expect.any(Number), erasedBy: 'eraser-dev' });
+    const erased = await audit.delete<ErasureView>(`/v1/subjects/${customerId}`, KEYS.eraser);
+    expect(erased.status).toBe(202);
+    expect(erased.location).toBe(`/v1/subjects/${customerId}/erasure`);
+    expect(erased.body).toEqual(expect.objectContaining({ requestedAt: expect.any(Number), requestedBy: 'eraser-dev', complete: false }));
+    const status = await audit.erasureDoneBy(customerId, 'audit-lineage');
+    expect(status.stores.find((s) => s.store === 'audit-lineage')).toEqual(expect.objectContaining({ service: 'audit', removed: { claims: 2 } }));
+    const erasedAt = erased.body.requestedAt;
 
     for (const chain of [first, second]) {
       const { body: lineage } = await audit.get<LineageView>(
@@ -85,16 +91,17 @@ describe('audit: personal data, API keys and erasure (real Kafka, registry and R
       expect(stagesOfChain(lineage, chain).find((s) => s.stage === 'reviewed')?.note).toBe(MASK);
       const erasures = lineage.stages.filter((s) => s.stage === 'erasure');
       expect(erasures).toEqual([
-        expect.objectContaining({ erasedBy: 'eraser-dev', at: erased.body.erasedAt, topic: null }),
+        expect.objectContaining({ erasedBy: 'eraser-dev', at: erasedAt, topic: null }),
       ]);
-      expect(lineage.erasure).toEqual({ at: erased.body.erasedAt, erasedBy: 'eraser-dev' });
+      expect(lineage.erasure).toEqual({ at: erasedAt, erasedBy: 'eraser-dev' });
     }
   });
 
   it('stores records of an erased customer consumed later without their personal data', async () => {
     const customerId = `cust-${randomUUID()}`;
-    const erased = await audit.delete(`/v1/subjects/${customerId}`, KEYS.admin);
-    expect(erased.body).toEqual({ claims: 0, erasedAt: expect.any(Number), erasedBy: 'admin-dev' });
+    expect((await audit.delete(`/v1/subjects/${customerId}`, KEYS.admin)).status).toBe(202);
+    const status = await audit.erasureDoneBy(customerId, 'audit-lineage');
+    expect(status.stores.find((s) => s.store === 'audit-lineage')?.removed).toEqual({ claims: 0 });
 
     const late = sampleClaim({ customerId });
     await mesh.send([
@@ -118,13 +125,13 @@ describe('audit: personal data, API keys and erasure (real Kafka, registry and R
     await mesh.send(chainRecords(chain).slice(0, 1));
     await audit.lineageWhen(chain.claim.claimId, (l) => l.stages.some((s) => s.stage === 'submitted'));
 
-    const first = await audit.delete<ErasureReceipt>(`/v1/subjects/${chain.claim.customerId}`, KEYS.eraser);
-    const second = await audit.delete(`/v1/subjects/${chain.claim.customerId}`, KEYS.admin);
+    const first = await audit.delete<ErasureView>(`/v1/subjects/${chain.claim.customerId}`, KEYS.eraser);
+    const second = await audit.delete<ErasureView>(`/v1/subjects/${chain.claim.customerId}`, KEYS.admin);
 
-    expect(second.body).toEqual(first.body);
+    expect(second.body).toEqual(expect.objectContaining({ erasureId: first.body.erasureId, requestedAt: first.body.requestedAt, requestedBy: 'eraser-dev' }));
     const lineage = await audit.lineageWhen(chain.claim.claimId, (l) => l.erasure !== null);
     expect(lineage.stages.filter((s) => s.stage === 'erasure')).toEqual([
-      expect.objectContaining({ at: first.body.erasedAt, erasedBy: 'eraser-dev' }),
+      expect.objectContaining({ at: first.body.requestedAt, erasedBy: 'eraser-dev' }),
     ]);
   });
 });

@@ -24,6 +24,7 @@ import {
 } from '@claims-mesh/testing';
 import Redis from 'ioredis';
 import { DEAD_LETTER_TOPICS, STAGE_TOPICS } from '../src/consumer/audited-topics';
+import type { ErasureView } from '../src/erasure/erasure-view';
 import type { LineageView } from '../src/lineage/lineage-view';
 import type { StageEntry } from '../src/lineage/stages';
 
@@ -36,6 +37,8 @@ export interface ApiError {
 export interface ApiReply<T> {
   status: number;
   body: T;
+  /** The Location header, when the answer has one. */
+  location: string | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -96,6 +99,14 @@ export class AuditUnderTest {
     );
   }
 
+  /** The customer's erasure status once the store reports it done. */
+  async erasureDoneBy(customerId: string, store: string, apiKey = KEYS.eraser): Promise<ErasureView> {
+    return waitFor(`${store}'s erasure of ${customerId}`, async () => {
+      const res = await this.get<ErasureView>(`/v1/subjects/${customerId}/erasure`, apiKey);
+      return res.status === 200 && res.body.stores.some((s) => s.store === store && s.done) ? res.body : undefined;
+    });
+  }
+
   /** The lineage once every record of the chain is a stage of it. */
   async lineageOfChain(chain: ClaimChain, apiKey = KEYS.auditor): Promise<LineageView> {
     const count = chainRecords(chain).length;
@@ -145,7 +156,7 @@ export class AuditUnderTest {
       headers: apiKey ? { 'x-api-key': apiKey } : {},
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, location: res.headers.get('location') };
   }
 }
 

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@claims-mesh/platform';
+import { PlatformModule, SubjectErasuresModule } from '@claims-mesh/platform';
 import { CompletedReviewsController } from './decisions/completed-reviews.controller';
 import { DecisionLedger } from './decisions/decision-ledger';
+import { DecisionLedgerErasure } from './decisions/decision-ledger-erasure';
 import { DecisionMaker } from './decisions/decision-maker';
 import { DecisionMetrics } from './decisions/decision-metrics';
 import { EvidenceDeadlineSweep } from './decisions/evidence-deadline-sweep';
@@ -12,8 +13,8 @@ import { ActiveRuleSet } from './rules/active-rule-set';
 import { SERVICE } from './service';
 
 @Module({
-  imports: [PlatformModule.forService(SERVICE)],
+  imports: [PlatformModule.forService(SERVICE), SubjectErasuresModule],
   controllers: [ScoredClaimsController, CompletedReviewsController, EvidenceController],
-  providers: [ActiveRuleSet, DecisionLedger, DecisionMetrics, DecisionMaker, EvidenceRequests, EvidenceDeadlineSweep],
+  providers: [ActiveRuleSet, DecisionLedger, DecisionLedgerErasure, DecisionMetrics, DecisionMaker, EvidenceRequests, EvidenceDeadlineSweep],
 })
 export class DecisionModule {}

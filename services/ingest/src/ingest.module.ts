@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@claims-mesh/platform';
+import { PlatformModule, SubjectErasuresModule } from '@claims-mesh/platform';
+import { IngestRecordsErasure } from './erasure/ingest-records-erasure';
 import { BackpressureService } from './backpressure/backpressure.service';
 import { ClaimIntakeService } from './claims/claim-intake.service';
 import { ClaimsController } from './claims/claims.controller';
 import { IdempotencyStore } from './claims/idempotency.store';
 import { EvidenceController } from './evidence/evidence.controller';
+import { InboundAvroController } from './inbound/inbound-avro.controller';
 import { InboundJsonController } from './inbound/inbound-json.controller';
 import { SERVICE } from './service';
 import { ClaimEventsHandler } from './status/claim-events.handler';
@@ -17,9 +19,10 @@ import { WebhookOutbox } from './webhooks/webhook-outbox';
 import { WebhookRegistry } from './webhooks/webhook-registry';
 
 @Module({
-  imports: [PlatformModule.forService(SERVICE)],
-  controllers: [ClaimsController, InboundJsonController, ClaimStatusController, EvidenceController],
+  imports: [PlatformModule.forService(SERVICE), SubjectErasuresModule],
+  controllers: [ClaimsController, InboundJsonController, InboundAvroController, ClaimStatusController, EvidenceController],
   providers: [
+    IngestRecordsErasure,
     ClaimIntakeService,
     IdempotencyStore,
     BackpressureService,
