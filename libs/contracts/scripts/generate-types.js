@@ -77,14 +77,16 @@ function collectNested(schema, into) {
   if (typeof schema.type === 'object') collectNested(schema.type, into);
 }
 
-/** The value type of each Avro topic of one kind, and the union of their names. */
-function topicValues(interfaceName, unionName, kind, what) {
-  const entries = TOPICS.filter((t) => t.valueSchema && (t.kind ?? 'event') === kind).map((t) => `  '${t.name}': ${t.valueSchema};`);
+/** The value type of each Avro topic `which` picks, and the union of their names. */
+function topicValues(interfaceName, unionName, which, what) {
+  const entries = TOPICS.filter((t) => t.valueSchema && which(t)).map((t) => `  '${t.name}': ${t.valueSchema};`);
   return (
     `\n/** The value type of each ${what} of topics.json. */\nexport interface ${interfaceName} {\n${entries.join('\n')}\n}\n\n` +
     `export type ${unionName} = keyof ${interfaceName};\n`
   );
 }
+
+const isEvent = (t) => (t.kind ?? 'event') === 'event';
 
 function generate() {
   const declared = new Map();
@@ -94,8 +96,9 @@ function generate() {
     .map((name) => declaration(declared.get(name)))
     .join('\n');
   const topicMap =
-    topicValues('TopicValues', 'Topic', 'event', 'claim-event topic') +
-    topicValues('ControlTopicValues', 'ControlTopic', 'control', 'control topic');
+    topicValues('TopicValues', 'Topic', (t) => isEvent(t) && !t.entrance, 'claim-event topic') +
+    topicValues('EntranceTopicValues', 'EntranceTopic', (t) => isEvent(t) && t.entrance, 'Avro entrance topic (upstream plaintext, read by ingest only)') +
+    topicValues('ControlTopicValues', 'ControlTopic', (t) => t.kind === 'control', 'control topic');
   const header =
     '// Generated from schemas/*.avsc by libs/contracts/scripts/generate-types.js. Do not edit:\n' +
     '// change the schema and rebuild. Timestamps (timestamp-millis) are epoch milliseconds,\n' +

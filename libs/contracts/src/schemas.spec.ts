@@ -53,7 +53,7 @@ describe('schemas/', () => {
 
   it('gives every Avro topic of topics.json (and its DLQ) a value schema, and refuses one for a JSON topic', () => {
     const avroTopics = meshTopics().filter((t) => t.valueFormat === 'avro');
-    expect(avroTopics.length).toBe(18);
+    expect(avroTopics.length).toBe(20);
     for (const topic of avroTopics) expect(topicValueSchema(topic.name).name).toBeTruthy();
     expect(() => topicValueSchema('claims.inbound.json.v1')).toThrow('carries json, not Avro');
   });

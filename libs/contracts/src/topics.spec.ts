@@ -75,10 +75,20 @@ describe('meshTopics', () => {
   });
 
   it('refuses a topic without a retention, without a reason, or with a retention the broker would not take', () => {
-    expect(() => meshTopics(topicsFileWith((f) => delete f.topics[1].retentionMs), {})).toThrow(/claims\.submitted\.v1 needs a retention/);
-    expect(() => meshTopics(topicsFileWith((f) => (f.topics[1].retentionReason = ' ')), {})).toThrow(/claims\.submitted\.v1 needs a reason/);
-    expect(() => meshTopics(topicsFileWith((f) => (f.topics[1].retentionMs = 0)), {})).toThrow(/needs a retention/);
+    const submitted = (f: { topics: Record<string, unknown>[] }) => f.topics.find((t) => t.name === 'claims.submitted.v1') as Record<string, unknown>;
+    expect(() => meshTopics(topicsFileWith((f) => delete submitted(f).retentionMs), {})).toThrow(/claims\.submitted\.v1 needs a retention/);
+    expect(() => meshTopics(topicsFileWith((f) => (submitted(f).retentionReason = ' ')), {})).toThrow(/claims\.submitted\.v1 needs a reason/);
+    expect(() => meshTopics(topicsFileWith((f) => (submitted(f).retentionMs = 0)), {})).toThrow(/needs a retention/);
     expect(() => meshTopics(topicsFileWith((f) => delete f.defaults.dlqRetentionReason), {})).toThrow(/dead-letter twins\) needs a reason/);
+  });
+
+  it('marks the entrances where upstream writes its plaintext, and their dead-letter twins', () => {
+    expect(meshTopics(undefined, {}).filter((t) => t.entrance).map((t) => t.name)).toEqual([
+      'claims.inbound.json.v1',
+      'claims.inbound.json.v1.dlq',
+      'claims.inbound.avro.v1',
+      'claims.inbound.avro.v1.dlq',
+    ]);
   });
 
   it('refuses a control topic that does not state cleanupPolicy compact', () => {

@@ -30,6 +30,12 @@ export interface TopicSpec {
   isDeadLetter: boolean;
   /** The value field the record key is: claimId on every event topic, declared per control topic. */
   keyField: string;
+  /**
+   * Where upstream systems write claims with their personal data in plaintext: ingest alone reads
+   * it and re-publishes each valid claim on claims.submitted.v1 (sealed), so it is no step of a
+   * claim's lineage and audit does not index it. Its dead-letter twin is one too.
+   */
+  entrance: boolean;
 }
 
 export type CleanupPolicy = 'delete' | 'compact';
@@ -41,6 +47,7 @@ interface TopicsFile {
     kind?: TopicKind;
     valueSchema?: string;
     valueFormat?: 'avro' | 'json';
+    entrance?: boolean;
     keyField?: string;
     partitions?: number;
     /** Required on every topic, with retentionReason: no topic falls back to the broker's default retention. */
@@ -106,6 +113,7 @@ function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
       configs: { 'retention.ms': String(topic.retentionMs), 'cleanup.policy': cleanupPolicy, ...minInSync },
       isDeadLetter: false,
       keyField: topic.keyField ?? 'claimId',
+      entrance: topic.entrance ?? false,
     };
     if (kind === 'control') return [main];
     const dlq: TopicSpec = {

@@ -8,13 +8,15 @@ import { stack } from './stack-endpoints';
 
 /** What each service consumes, so a fresh consumer group can start at the end of it. */
 const INPUTS: Record<string, string[]> = {
-  ingest: ['claims.inbound.json.v1'],
+  ingest: meshTopics()
+    .filter((t) => t.entrance && !t.isDeadLetter)
+    .map((t) => t.name),
   feature: ['claims.submitted.v1'],
   'inference-gateway': ['claims.enriched.v1'],
   decision: ['claims.scored.v1', 'reviews.completed.v1', 'claims.evidence.v1'],
   'human-task': ['claims.decided.v1'],
   audit: meshTopics()
-    .filter((t) => (t.kind === 'event' && t.valueFormat === 'avro') || t.isDeadLetter)
+    .filter((t) => (t.kind === 'event' && t.valueFormat === 'avro' && !t.entrance) || t.isDeadLetter)
     .map((t) => t.name),
 };
 

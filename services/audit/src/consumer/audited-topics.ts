@@ -6,10 +6,11 @@ const topics = meshTopics();
 /**
  * Every Avro claim-event topic of libs/contracts/topics.json: each record is a step of its
  * claim. Control topics (the model rollout) are no step of a claim; the scored record already
- * names the model version that scored it.
+ * names the model version that scored it. Nor are the entrances: upstream's plaintext, which
+ * audit would index unsealed; their claims are audited as ingest re-publishes them.
  */
 export const STAGE_TOPICS = topics
-  .filter((t) => t.kind === 'event' && !t.isDeadLetter && t.valueFormat === 'avro')
+  .filter((t) => t.kind === 'event' && !t.isDeadLetter && !t.entrance && t.valueFormat === 'avro')
   .map((t) => t.name);
 
 /** Every dead-letter twin of topics.json, the JSON entrance's included. */

@@ -1,10 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
-import { deterministicUuid } from '@claims-mesh/contracts';
 import { InboundRecord, InvalidRecordError, OutboundRecord } from '@claims-mesh/kafka';
-import { toClaimSubmitted } from '../claims/claim-factory';
-import { SUBMITTED_TOPIC } from '../claims/claim-intake.service';
-import { validateClaim } from '../claims/claim-validation';
+import { republishedClaim } from './inbound-claim';
 
 export const INBOUND_JSON_TOPIC = 'claims.inbound.json.v1';
 
@@ -16,17 +13,7 @@ export const INBOUND_JSON_TOPIC = 'claims.inbound.json.v1';
 export class InboundJsonController {
   @EventPattern(INBOUND_JSON_TOPIC, { raw: true })
   toCanonicalAvro(record: InboundRecord<Buffer | null>): OutboundRecord {
-    const json = parseJson(record.value);
-    const claim = validateClaim(json);
-    if (!claim.ok) {
-      throw new InvalidRecordError(`invalid claim: ${claim.problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`);
-    }
-    // Without a client eventId the record's position is the idempotency key: a replay maps to the same claim.
-    const eventId = claim.value.eventId ?? deterministicUuid('inbound-json', record.topic, String(record.partition), record.offset);
-    const claimId = claim.value.claimId ?? deterministicUuid('ingest-claim', eventId);
-    const submittedBy = record.headers['source-system'] ?? 'inbound-json';
-    const value = toClaimSubmitted(claim.value, { claimId, eventId }, submittedBy, record.timestamp);
-    return { topic: SUBMITTED_TOPIC, key: claimId, value };
+    return republishedClaim(parseJson(record.value), record, record.headers['source-system'] ?? 'inbound-json');
   }
 }
 
