@@ -14,3 +14,4 @@ export * from './bad-input/kafka-corpus';
 export * from './chromium';
 export * from './webhook-receiver';
 export * from './redis-keys';
+export * from './personal-data';

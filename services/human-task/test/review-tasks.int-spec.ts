@@ -152,7 +152,7 @@ describe('human-task review queue (real Kafka, registry, Redis)', () => {
       outcome: 'APPROVE',
       reviewerId: REVIEWER_ID,
       note: 'Receipt checked; the serial matches.',
-      subjectRef: null,
+      subjectRef: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), // the customer's keyed pseudonym
       modelRecommendation: 'REJECT',
       completedAt,
       timestamps: { ...decision.timestamps, reviewedAt: completedAt },

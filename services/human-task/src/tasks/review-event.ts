@@ -1,4 +1,4 @@
-import { deterministicUuid, isEnvelope, parseEnvelope, ReviewCompleted, ReviewOutcome, reviewSelectionOf } from '@claims-mesh/contracts';
+import { deterministicUuid, ReviewCompleted, ReviewOutcome, reviewSelectionOf } from '@claims-mesh/contracts';
 import type { ReviewTask } from './review-task';
 
 /** eventId of a task's verdict: derived from the task, so any republish carries the same id. */
@@ -6,8 +6,12 @@ export function reviewEventId(taskId: string): string {
   return deterministicUuid('review-completed', taskId);
 }
 
-/** The reviews.completed.v1 record of a verdict; the decision's stage timestamps carry on. */
-export function reviewCompletedOf(task: ReviewTask, outcome: ReviewOutcome, note: string, reviewerId: string, completedAt: number): ReviewCompleted {
+/**
+ * The reviews.completed.v1 record of a verdict; the decision's stage timestamps carry on. The
+ * subject is the claim's customer (their pseudonym, PersonalData.subjectRef): the reviewer's
+ * id and note are sealed under it, and erased with it.
+ */
+export function reviewCompletedOf(task: ReviewTask, outcome: ReviewOutcome, note: string, reviewerId: string, completedAt: number, subjectRef: string): ReviewCompleted {
   const { decision } = task;
   return {
     eventId: reviewEventId(task.taskId),
@@ -17,8 +21,7 @@ export function reviewCompletedOf(task: ReviewTask, outcome: ReviewOutcome, note
     outcome,
     reviewerId,
     note,
-    // The claim's subject, read from its sealed customer id: the verdict's reviewer and note are sealed under it.
-    subjectRef: isEnvelope(decision.claim.customerId) ? (parseEnvelope(decision.claim.customerId)?.subjectRef ?? null) : null,
+    subjectRef,
     modelRecommendation: task.modelRecommendation,
     completedAt,
     timestamps: { ...decision.timestamps, reviewedAt: completedAt },

@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { context } from '@opentelemetry/api';
 import type { ClaimDecided, ReviewOutcome } from '@claims-mesh/contracts';
 import { injectIntoHeaders } from '@claims-mesh/kafka';
+import { PersonalData } from '@claims-mesh/platform';
 import { HumanTaskConfig } from '../config';
 import { reviewCompletedOf } from './review-event';
 import { ReviewMetrics } from './review-metrics';
@@ -28,6 +29,7 @@ export class ReviewTasksService {
     private readonly config: HumanTaskConfig,
     private readonly views: TaskViews,
     private readonly erasure: ReviewTaskErasure,
+    private readonly personalData: PersonalData,
   ) {}
 
   /**
@@ -65,7 +67,7 @@ export class ReviewTasksService {
   async complete(taskId: string, reviewerId: string, outcome: ReviewOutcome, note: string): Promise<CompletedTask> {
     const task = await this.existing(taskId);
     const now = Date.now();
-    const event = reviewCompletedOf(task, outcome, note, reviewerId, now);
+    const event = reviewCompletedOf(task, outcome, note, reviewerId, now, this.personalData.subjectRef(task.decision.claim.customerId));
     const result = await this.store.complete(taskId, reviewerId, now, outcome, note, event);
     if (result.kind !== 'completed') throw await this.refusal(taskId, reviewerId, result);
     this.metrics.tasksCompleted.inc({ outcome });

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import Redis from 'ioredis';
+import { AvroSerde, parseSecret, PiiCodec, topicValueSchema } from '@claims-mesh/contracts';
+import { KafkaPublisher } from '@claims-mesh/kafka';
+import { ServiceConfig, SubjectKeyStore } from '@claims-mesh/platform';
+import { stack } from './stack-endpoints';
+
+let codec: PiiCodec | undefined;
+
+/**
+ * Opens the personal data of records the mesh sealed, with the local stack's development
+ * secrets and real key store (Redis), as a service that shows claims to people does: what a
+ * test compares with what it sent. Null where the subject was erased.
+ */
+export async function openPersonalData<T>(topic: string, value: T): Promise<T> {
+  const schema = topicValueSchema(topic);
+  return codecOfTheStack().open(schema.name, schema.json, value);
+}
+
+/** The customer's keyed pseudonym under the local stack's development secret (as the services compute it). */
+export function subjectRefOfCustomer(customerId: string): string {
+  return codecOfTheStack().subjectRef(customerId);
+}
+
+function codecOfTheStack(): PiiCodec {
+  if (!codec) {
+    const defaults = new ServiceConfig();
+    const kek = parseSecret('PII_KEK_FILE', readFileSync(process.env.PII_KEK_FILE ?? defaults.PII_KEK_FILE, 'utf8'));
+    const secret = parseSecret('PSEUDONYM_SECRET_FILE', readFileSync(process.env.PSEUDONYM_SECRET_FILE ?? defaults.PSEUDONYM_SECRET_FILE, 'utf8'));
+    // The publisher connects on its first publish: opening never publishes.
+    const publisher = new KafkaPublisher({ clientId: 'it-open', brokers: stack.kafkaBrokers }, AvroSerde.forRegistry(stack.registryUrl));
+    codec = new PiiCodec(new SubjectKeyStore(new Redis(stack.redisUrl), publisher, kek), secret);
+  }
+  return codec;
+}
