@@ -13,11 +13,17 @@
  *      per-record hop latency; CPU per record again, at that rate.
  * BENCH_RECORDS (100,000), BENCH_RATE, BENCH_LATENCY_SECONDS (15), BENCH_VARIANTS
  * (bare,transport,transactional,kafkajs; kafkajs-transactional also exists).
+ * Then the cost of encrypting personal data per claim (encryption-cost.ts): a producer
+ * publishing claims as ingest does, sealing on encode or not, and a hop opening and reading
+ * them as feature does, sealed or plain, on the stack's Redis (the real SubjectKeyStore) and
+ * Kafka: BENCH_PII_RECORDS (30,000 claims per stage and mode), BENCH_PII_BATCH (500 claims per
+ * publish), BENCH_PII_ROUNDS (1; 0 leaves it out).
  * It reports and writes results/bench/kafka-hop.json; it never fails on the figures.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { stack, testKafka, testProducer } from '@claims-mesh/testing';
+import { EncryptionRun, EncryptionSettings, measureEncryption, reportEncryption } from './encryption-cost';
 import { CPU_DEFINITION, fmt, LATENCY_DEFINITION, printHopTable, ratioOverBare, writeResult } from './report';
 import { HopSettings, runVariant, Scratch, VariantResult, VARIANTS } from './variant-run';
 
@@ -32,8 +38,15 @@ const config: HopSettings & { variants: string[]; target: number } = {
   variants: (process.env.BENCH_VARIANTS ?? 'bare,transport,transactional,kafkajs').split(','),
   target: 0.8,
 };
+const encryptionSettings: EncryptionSettings = {
+  partitions: config.partitions,
+  records: env('BENCH_PII_RECORDS', 30_000),
+  batch: env('BENCH_PII_BATCH', 500),
+  rounds: env('BENCH_PII_ROUNDS', 1),
+  drainTimeoutMs: config.drainTimeoutMs,
+};
 
-function report(results: VariantResult[], recordBytes: number): Record<string, unknown> {
+function report(results: VariantResult[], recordBytes: number, encryption: EncryptionRun | undefined): Record<string, unknown> {
   console.log(
     `\nkafka-hop: ${config.partitions} partitions, ${config.records.toLocaleString('en-US')} ClaimSubmitted of ${recordBytes} B per drain, ` +
       `latency at ${config.rate} rec/s for ${config.latencySeconds} s (first ${config.warmupSeconds} s left out), broker ${stack.kafkaBrokers}`,
@@ -63,6 +76,8 @@ function report(results: VariantResult[], recordBytes: number): Record<string, u
     );
   }
 
+  const encryptionFigures = encryption ? reportEncryption(encryption) : null;
+
   return {
     benchmark: 'kafka-hop',
     at: new Date().toISOString(),
@@ -80,6 +95,7 @@ function report(results: VariantResult[], recordBytes: number): Record<string, u
       target: config.target,
       met: ratio !== undefined && ratio >= config.target,
     },
+    encryption: encryptionFigures,
   };
 }
 
@@ -92,16 +108,18 @@ async function main(): Promise<void> {
   await load.connect();
   const scratch = new Scratch(admin);
   const results: VariantResult[] = [];
+  let encryption: EncryptionRun | undefined;
   try {
     for (const variant of VARIANTS.filter((v) => config.variants.includes(v.name))) {
       results.push(await runVariant(variant, config, runId, admin, load, scratch));
     }
+    if (encryptionSettings.rounds > 0) encryption = await measureEncryption(encryptionSettings, runId, scratch);
   } finally {
     await load.disconnect();
     await scratch.deleteAll();
     await admin.disconnect();
   }
-  writeResult('kafka-hop', report(results, results[0]?.drain.recordBytes ?? 0));
+  writeResult('kafka-hop', report(results, results[0]?.drain.recordBytes ?? 0, encryption));
 }
 
 main().then(

@@ -1,6 +1,7 @@
 import { AvroSerde, valueSchema } from '@claims-mesh/contracts';
 import { stack } from '@claims-mesh/testing';
 import { KafkajsRelay, KafkajsTransactionalRelay } from './kafkajs-reference-relay';
+import { PersonalDataRelay } from './personal-data-relay';
 import { NativeRelay, Relay, RelayTopics, TransportRelay } from './relays';
 
 /** Every topic a relay reads in the benches is ClaimSubmitted (a throw-away copy of claims.submitted.v1). */
@@ -18,6 +19,10 @@ export const RELAY_KINDS = {
   kafkajs: (topics: RelayTopics): Relay => new KafkajsRelay(topics),
   /** Reference: kafkajs with a transaction per partition batch (the old transport's scheme). */
   'kafkajs-transactional': (topics: RelayTopics): Relay => new KafkajsTransactionalRelay(topics),
+  /** The service transport reading plaintext claims' personal data as feature does (sealing off). */
+  'pii-plain': (topics: RelayTopics): Relay => new PersonalDataRelay(topics, claimSerde(), false),
+  /** The same on sealed claims: each opened with the run's key store, re-published sealed (sealing on). */
+  'pii-sealed': (topics: RelayTopics): Relay => new PersonalDataRelay(topics, claimSerde(), true),
 } as const;
 
 export type RelayKind = keyof typeof RELAY_KINDS;

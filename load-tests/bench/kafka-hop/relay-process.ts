@@ -23,6 +23,8 @@ export class RelayProcess implements Relay {
     readonly groupId: string,
     private readonly input: string,
     private readonly output: string,
+    /** Added to the process's environment (the run's PII secrets, for the relays that seal or open). */
+    private readonly env: Record<string, string> = {},
   ) {}
 
   /** The process id, for its CPU time; undefined before start(). */
@@ -31,7 +33,9 @@ export class RelayProcess implements Relay {
   }
 
   start(): Promise<void> {
-    const child = fork(join(__dirname, 'relay-host.js'), [this.kind, this.groupId, this.input, this.output]);
+    const child = fork(join(__dirname, 'relay-host.js'), [this.kind, this.groupId, this.input, this.output], {
+      env: { ...process.env, ...this.env },
+    });
     this.child = child;
     child.on('message', (message: RelayHostMessage) => {
       if (message.type === 'stats' && message.stats) {
@@ -55,18 +59,21 @@ export class RelayProcess implements Relay {
     });
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited after 20 s. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.removeAllListeners('exit');
-      child.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+  stop(): Promise<void> {
+    return stopProcess(this.child);
   }
+}
+
+/** SIGTERM, then SIGKILL if it has not exited after 20 s. */
+export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.removeAllListeners('exit');
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }

@@ -1,4 +1,4 @@
-import { Controller, INestMicroservice, Module } from '@nestjs/common';
+import { Controller, INestMicroservice, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern } from '@nestjs/microservices';
 import type { DeliveryReport, LibrdKafkaError, Message } from '@confluentinc/kafka-javascript';
@@ -221,11 +221,11 @@ export class TransportRelay implements Relay {
     };
   }
 
-  async start(): Promise<void> {
-    // @EventPattern needs the topic when the class is defined, and the topics are per run.
-    const { input, output } = this.topics;
-    const markFirst = () => (this.first ??= Date.now());
-
+  /**
+   * The handler the microservice runs: each record returned as it came. Defined per relay, as
+   * @EventPattern needs the topic when the class is defined, and the topics are per run.
+   */
+  protected controller(input: string, output: string, markFirst: () => void): Type<unknown> {
     @Controller()
     class BenchRelayController {
       @EventPattern(input)
@@ -234,8 +234,13 @@ export class TransportRelay implements Relay {
         return { topic: output, key: record.key ?? '', value: record.value };
       }
     }
+    return BenchRelayController;
+  }
 
-    @Module({ controllers: [BenchRelayController] })
+  async start(): Promise<void> {
+    const controller = this.controller(this.topics.input, this.topics.output, () => (this.first ??= Date.now()));
+
+    @Module({ controllers: [controller] })
     class BenchRelayModule {}
 
     const transport = new KafkaTransport({

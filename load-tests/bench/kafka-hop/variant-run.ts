@@ -145,12 +145,12 @@ export class Scratch {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const log = (line: string) => console.log(`[bench] ${line}`);
 
-/** CPU seconds so far of the relay's process and of the broker. */
-function cpuNow(relay: RelayProcess): { hop: number; broker: number } {
-  return { hop: processCpuSeconds(relay.pid), broker: stackCpuSeconds(['kafka broker'])['kafka broker'] };
+/** CPU seconds so far of a hop's process (a relay's, or a producer's) and of the broker. */
+export function cpuNow(pid: number | undefined): { hop: number; broker: number } {
+  return { hop: processCpuSeconds(pid), broker: stackCpuSeconds(['kafka broker'])['kafka broker'] };
 }
 
-function cpuPerRecord(before: { hop: number; broker: number }, after: { hop: number; broker: number }, records: number): CpuPerRecord {
+export function cpuPerRecord(before: { hop: number; broker: number }, after: { hop: number; broker: number }, records: number): CpuPerRecord {
   return {
     hopUs: ((after.hop - before.hop) / records) * 1e6,
     brokerUs: ((after.broker - before.broker) / records) * 1e6,
@@ -184,10 +184,10 @@ export async function runVariant(
   try {
     await relay.start();
     // From here on the process is up (Node started, modules loaded): its CPU is the relay's work.
-    const drainCpuBefore = cpuNow(relay);
+    const drainCpuBefore = cpuNow(relay.pid);
     const offsets = await GroupLagReader.open({ clientId: 'bench-offsets', brokers: stack.kafkaBrokers }, groupId);
     const drained = await waitCommitted(offsets, input, settings.records, settings.drainTimeoutMs).finally(() => offsets.close());
-    const drainCpu = cpuPerRecord(drainCpuBefore, cpuNow(relay), Math.max(1, drained.committed));
+    const drainCpu = cpuPerRecord(drainCpuBefore, cpuNow(relay.pid), Math.max(1, drained.committed));
     const stats = await relay.stats();
     const first = stats.firstRecordAt ?? drained.at;
     const seconds = Math.max(0.001, (drained.at - first) / 1000);
@@ -208,13 +208,13 @@ export async function runVariant(
     const sentAt = new Map<string, number>();
     const reader = await OutputReader.start(admin, output, sentAt);
     const phaseStart = Date.now();
-    const cpuBefore = cpuNow(relay);
+    const cpuBefore = cpuNow(relay.pid);
     const transactionsBefore = stats.transactions;
     await produceAtRate(load, loadSerde, input, settings.rate, settings.latencySeconds, sentAt, settings.claim);
     const waitUntil = Date.now() + 15_000;
     while (reader.samples.length < sentAt.size && Date.now() < waitUntil) await sleep(50);
     const phaseSeconds = (Date.now() - phaseStart) / 1000;
-    const cpu = cpuPerRecord(cpuBefore, cpuNow(relay), Math.max(1, reader.samples.length));
+    const cpu = cpuPerRecord(cpuBefore, cpuNow(relay.pid), Math.max(1, reader.samples.length));
     const transactions = (await relay.stats()).transactions - transactionsBefore;
     await reader.stop();
 
