@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimDecided, ReviewCompleted, Topic } from '@claims-mesh/contracts';
 import type { KafkaProducer } from '@claims-mesh/kafka';
-import { sampleClaim, sampleDecided, sampleScored, sampleEnriched, ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
+import { openPersonalData, sampleClaim, sampleDecided, sampleScored, sampleEnriched, ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 import Redis from 'ioredis';
 
 export const DECIDED: Topic = 'claims.decided.v1';
@@ -120,7 +120,7 @@ export class HumanTaskUnderTest {
   }
 }
 
-/** Reads reviews.completed.v1 and decodes what concerns one claim. */
+/** Reads reviews.completed.v1 and decodes what concerns one claim, its personal data opened (the reviewer and note are sealed on the topic). */
 export class CompletedReviews {
   private readonly serde = AvroSerde.forRegistry(stack.registryUrl);
 
@@ -132,7 +132,7 @@ export class CompletedReviews {
 
   async of(claimId: string): Promise<ReviewCompleted[]> {
     const mine = this.reader.byKey(COMPLETED).get(claimId) ?? [];
-    return Promise.all(mine.map((m) => this.serde.decode<ReviewCompleted>(COMPLETED, m.value)));
+    return Promise.all(mine.map(async (m) => openPersonalData(COMPLETED, { ...(await this.serde.decode<ReviewCompleted>(COMPLETED, m.value)) })));
   }
 
   /** The W3C traceparent header of each of the claim's records. */
