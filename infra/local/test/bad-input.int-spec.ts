@@ -6,6 +6,7 @@ import {
   badHttpRequests,
   badKafkaRecords,
   claimRequest,
+  INBOUND_AVRO_TOPIC,
   INBOUND_JSON_TOPIC,
   Mesh,
   MESH_SERVICES,
@@ -31,9 +32,10 @@ const GOOD_EVERY = 50;
 const INGEST_KEY = 'dev-ingest-key';
 const DECIDED = 'claims.decided.v1';
 
-/** Who dead-letters a bad record of each consumed topic: its service, and audit for the Avro topics. */
+/** Who dead-letters a bad record of each consumed topic: its service, and audit for the Avro topics but the entrances (upstream's plaintext). */
 const CONSUMERS: Record<string, string[]> = {
   [INBOUND_JSON_TOPIC]: ['ingest'],
+  [INBOUND_AVRO_TOPIC]: ['ingest'],
   'claims.submitted.v1': ['feature', 'audit'],
   'claims.enriched.v1': ['inference-gateway', 'audit'],
   'claims.scored.v1': ['decision', 'audit'],
@@ -150,6 +152,7 @@ describe('bad input never harms the mesh (all six services, real stack)', () => 
     const bad = await badKafkaRecords(SEED, serde, KAFKA_PER_TOPIC);
     const goodJson: { topic: string; messages: { key: string; value: Buffer }[] } = { topic: INBOUND_JSON_TOPIC, messages: [] };
     const goodAvro: { topic: string; messages: { key: string; value: Buffer }[] } = { topic: 'claims.submitted.v1', messages: [] };
+    const goodUpstreamAvro: { topic: string; messages: { key: string; value: Buffer }[] } = { topic: INBOUND_AVRO_TOPIC, messages: [] };
     for (let i = 0; i < 20; i++) {
       const json = nextGood();
       goodJson.messages.push({ key: json.claimId, value: Buffer.from(JSON.stringify(claimRequest({ claimId: json.claimId, ...json.pii }))) });
@@ -157,13 +160,17 @@ describe('bad input never harms the mesh (all six services, real stack)', () => 
       const avro = nextGood();
       goodAvro.messages.push({ key: avro.claimId, value: (await serde.encode('claims.submitted.v1', sampleClaim({ claimId: avro.claimId, ...avro.pii }))) as Buffer });
       good.set(avro.claimId, avro.pii);
+      const upstream = nextGood();
+      const upstreamClaim = sampleClaim({ claimId: upstream.claimId, ...upstream.pii, submittedBy: 'bad-input-upstream' });
+      goodUpstreamAvro.messages.push({ key: upstream.claimId, value: (await serde.encode(INBOUND_AVRO_TOPIC, upstreamClaim)) as Buffer });
+      good.set(upstream.claimId, upstream.pii);
     }
     // Bad and good records in the same partitions, the good ones after bad ones: a bad record must not hold them up.
     const byTopic = new Map<string, { key: string; value: Buffer | null }[]>();
     for (const record of bad) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), { key: record.key, value: record.value }]);
     await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    await producer.sendBatch({ topicMessages: [goodJson, goodAvro] });
-    console.warn(`bad-input Kafka: ${bad.length} malformed records on ${byTopic.size} topics + 40 good claims`);
+    await producer.sendBatch({ topicMessages: [goodJson, goodAvro, goodUpstreamAvro] });
+    console.warn(`bad-input Kafka: ${bad.length} malformed records on ${byTopic.size} topics + 60 good claims`);
 
     const missing = () =>
       bad.flatMap((record) => {

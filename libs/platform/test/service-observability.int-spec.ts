@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaProducer } from '@claims-mesh/kafka';
-import { ServiceProcess, startGroupAtEnd, testKafka, testProducer, waitFor } from '@claims-mesh/testing';
+import { ENTRANCE_TOPICS, ServiceProcess, startGroupAtEnd, testKafka, testProducer, waitFor } from '@claims-mesh/testing';
 
 const INGEST_KEY = 'dev-ingest-key';
 const INBOUND = 'claims.inbound.json.v1';
@@ -43,9 +43,9 @@ describe('service logs and metrics (ingest as a real process)', () => {
   let groupId: string;
 
   beforeAll(async () => {
-    // A group of its own from the end of the topic: only this test's record is dead-lettered.
+    // A group of its own from the end of the entrances: only this test's record is dead-lettered.
     groupId = `ingest-logs-it-${randomUUID()}`;
-    await startGroupAtEnd(groupId, [INBOUND]);
+    await startGroupAtEnd(groupId, ENTRANCE_TOPICS);
     ingest = ServiceProcess.start('ingest', 13801, { KAFKA_GROUP_ID: groupId });
     producer = testProducer(testKafka());
     await Promise.all([ingest.listening(90_000), producer.connect()]);

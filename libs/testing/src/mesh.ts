@@ -6,11 +6,14 @@ import { testKafka } from './kafka-helpers';
 import { liveRepository } from '@claims-mesh/triton';
 import { stack } from './stack-endpoints';
 
+/** The topics where upstream systems write claims for ingest (its consumer group's input). */
+export const ENTRANCE_TOPICS = meshTopics()
+  .filter((t) => t.entrance && !t.isDeadLetter)
+  .map((t) => t.name);
+
 /** What each service consumes, so a fresh consumer group can start at the end of it. */
 const INPUTS: Record<string, string[]> = {
-  ingest: meshTopics()
-    .filter((t) => t.entrance && !t.isDeadLetter)
-    .map((t) => t.name),
+  ingest: ENTRANCE_TOPICS,
   feature: ['claims.submitted.v1'],
   'inference-gateway': ['claims.enriched.v1'],
   decision: ['claims.scored.v1', 'reviews.completed.v1', 'claims.evidence.v1'],

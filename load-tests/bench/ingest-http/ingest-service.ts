@@ -1,10 +1,7 @@
-import { ServiceProcess, startGroupAtEnd } from '@claims-mesh/testing';
+import { ENTRANCE_TOPICS, ServiceProcess, startGroupAtEnd } from '@claims-mesh/testing';
 import type { KafkaAdmin } from '@claims-mesh/kafka';
 import { cpuProfileEnv } from '../shared/cpu-profile';
 import { metricSums } from '../shared/service-metrics';
-
-/** What ingest consumes besides HTTP: its fresh group starts at the end, so it republishes nothing old. */
-const INBOUND_JSON = 'claims.inbound.json.v1';
 
 /**
  * The built ingest service as a real process, as deployed (tracing on, Redis idempotency,
@@ -29,7 +26,8 @@ export class IngestService {
   static readonly OVERRIDES = { MAX_DOWNSTREAM_LAG: '1000000000' };
 
   async start(): Promise<void> {
-    await startGroupAtEnd(this.groupId, [INBOUND_JSON]);
+    // What ingest consumes besides HTTP: its fresh group starts at the end, so it republishes nothing old.
+    await startGroupAtEnd(this.groupId, ENTRANCE_TOPICS);
     this.service = ServiceProcess.start('ingest', this.port, {
       KAFKA_GROUP_ID: this.groupId,
       ...IngestService.OVERRIDES,

@@ -1,7 +1,7 @@
-import { AvroSerde, frame, topicValueSchema } from '@claims-mesh/contracts';
+import { AvroSerde, ClaimSubmitted, frame, topicValueSchema } from '@claims-mesh/contracts';
 import { badHttpRequests } from './http-corpus';
 import { SeededRandom } from './seeded-random';
-import { sampleOfEachSchema } from '../sample-records';
+import { sampleClaim, sampleOfEachSchema } from '../sample-records';
 
 /** One record that no consumer of its topic can ever process: each must reach `<topic>.dlq`. */
 export interface BadKafkaRecord {
@@ -13,9 +13,32 @@ export interface BadKafkaRecord {
 }
 
 export const INBOUND_JSON_TOPIC = 'claims.inbound.json.v1';
+export const INBOUND_AVRO_TOPIC = 'claims.inbound.avro.v1';
 
 /** The Avro topics the mesh consumes (the shadow topic is audit's only, like the others). */
-export const CONSUMED_AVRO_TOPICS = ['claims.submitted.v1', 'claims.enriched.v1', 'claims.scored.v1', 'claims.decided.v1', 'reviews.completed.v1', 'claims.evidence.v1'];
+export const CONSUMED_AVRO_TOPICS = [
+  INBOUND_AVRO_TOPIC,
+  'claims.submitted.v1',
+  'claims.enriched.v1',
+  'claims.scored.v1',
+  'claims.decided.v1',
+  'reviews.completed.v1',
+  'claims.evidence.v1',
+];
+
+/**
+ * Claims that are valid Avro but break a rule ingest checks at its entrances, for the Avro
+ * entrance only: the mesh's own topics carry what ingest already checked.
+ */
+const BROKEN_CLAIMS: [string, Partial<ClaimSubmitted>][] = [
+  ['negative-amount', { amountMinor: -1 }],
+  ['lower-case-currency', { currency: 'eur' }],
+  ['bad-email', { customerEmail: 'not-an-email' }],
+  ['empty-customer', { customerId: '' }],
+  ['bad-policy-start', { policyStartDate: 2_000_000_000 }],
+  ['a-revision', { revision: 1 }],
+  ['blank-submitted-by', { submittedBy: ' ' }],
+];
 
 /** HTTP cases whose body is a valid claim and only a header is wrong: no use as a Kafka value. */
 const HEADER_ONLY_KINDS = new Set(['wrong-content-type', 'bad-content-encoding', 'bad-idempotency-key', 'over-size']);
@@ -24,7 +47,7 @@ const HEADER_ONLY_KINDS = new Set(['wrong-content-type', 'bad-content-encoding',
  * Generates malformed records for every consumed topic from a seed. Avro topics get a wrong
  * magic byte, a schema id the registry does not know (negative ones too), truncated Avro,
  * valid Avro with trailing bytes, valid Avro of another topic's schema, null and empty
- * values. The JSON entrance gets the bodies of the HTTP corpus (broken JSON, wrong types,
+ * values; the Avro entrance also valid claims that break ingest's rules. The JSON entrance gets the bodies of the HTTP corpus (broken JSON, wrong types,
  * invalid UTF-8, ...). `perTopic` records per topic.
  */
 export async function badKafkaRecords(seed: number, serde: AvroSerde, perTopic: number): Promise<BadKafkaRecord[]> {
@@ -62,6 +85,9 @@ export async function badKafkaRecords(seed: number, serde: AvroSerde, perTopic: 
         const other = random.pick(others);
         return serde.encodeWith(writers.get(other)!, samples[topicValueSchema(other).name]);
       }],
+      ...(topic === INBOUND_AVRO_TOPIC
+        ? BROKEN_CLAIMS.map(([kind, broken]): [string, () => Buffer] => [`invalid-claim-${kind}`, () => serde.encodeWith(writers.get(topic)!, sampleClaim(broken))])
+        : []),
     ];
     for (let i = 0; i < perTopic; i++) {
       const [kind, make] = makers[i % makers.length];
