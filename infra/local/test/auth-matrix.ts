@@ -83,8 +83,9 @@ export const ENDPOINTS: Endpoint[] = [
   // audit: lineage, decided claims, erasure
   { service: 'audit', method: 'GET', route: '/v1/claims', rule: { scope: 'audit:read' }, probe: { path: '/v1/claims?limit=1', status: 200 } },
   { service: 'audit', method: 'GET', route: '/v1/lineage/:claimId', rule: { scope: 'audit:read' }, probe: { path: `/v1/lineage/${NO_SUCH_ID}`, status: 404 } },
-  // An authorised probe erases a customer that never existed.
-  { service: 'audit', method: 'DELETE', route: '/v1/subjects/:customerId', rule: { scope: 'audit:erase' }, probe: { path: '/v1/subjects/cust-auth-matrix-nobody', status: 200 } },
+  // An authorised probe erases a customer that never existed; the status of one never erased is a 404.
+  { service: 'audit', method: 'DELETE', route: '/v1/subjects/:customerId', rule: { scope: 'audit:erase' }, probe: { path: '/v1/subjects/cust-auth-matrix-nobody', status: 202 } },
+  { service: 'audit', method: 'GET', route: '/v1/subjects/:customerId/erasure', rule: { scope: 'audit:erase' }, probe: { path: '/v1/subjects/cust-auth-matrix-never-erased/erasure', status: 404 } },
 ];
 
 /** The status a caller must get: the probe's for an authorised one, else 401 (no or unknown key) or 403 (scope missing). */

@@ -1,7 +1,8 @@
 import { piiPaths, topicValueSchema, valueSchema } from '@claims-mesh/contracts';
+import { REDACTED, writableSlotOf } from '@claims-mesh/platform';
 
 /** What a reader without `audit:pii` sees in place of personal data (also all that is left after an erasure). */
-export const MASK = '***';
+export const MASK = REDACTED;
 
 /** Original values of the personal fields of one stored object, by dotted path. */
 export type PiiValues = Record<string, unknown>;
@@ -66,24 +67,4 @@ export function piiPathsOfTopic(topic: string): readonly string[] {
 export function piiPathsOfClaim(): readonly string[] {
   const schema = valueSchema('ClaimSubmitted');
   return pathsOfSchema(schema.name, schema.json);
-}
-
-/**
- * The field at a dotted path of `root`, a fresh shallow copy, with every object on the way
- * to it replaced by a shallow copy too, so writing to the slot never reaches the original.
- */
-function writableSlotOf(root: object, path: string): { parent: Record<string, unknown>; name: string } | undefined {
-  const names = path.split('.');
-  let parent = root as Record<string, unknown>;
-  for (let i = 0; i < names.length - 1; i++) {
-    const child = parent[names[i]];
-    if (!isObject(child)) return undefined;
-    parent = parent[names[i]] = { ...child };
-  }
-  const name = names[names.length - 1];
-  return Object.hasOwn(parent, name) ? { parent, name } : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
