@@ -21,7 +21,8 @@ import {
 import { Channel, ChannelSymbols } from '@claims-mesh/contracts';
 
 /**
- * A claim as an upstream system sends it over HTTP or as JSON on claims.inbound.json.v1.
+ * A claim as an upstream system sends it over HTTP or as JSON on claims.inbound.json.v1 (the Avro
+ * entrance's claims are put in this shape to be checked by the same rules).
  * It is the client-facing shape of ClaimSubmitted: ids and timestamps are optional (ingest
  * assigns them), the policy start is an ISO date. Limits keep one claim's size bounded.
  */

@@ -8,12 +8,13 @@ import { ClaimEventsHandler, STATUS_TOPICS } from './claim-events.handler';
 
 /**
  * The consumer of the status topics, in a group of its own (`<KAFKA_GROUP_ID>.status`) that
- * starts at the topics' end when it has nothing committed: ingest's main group reads
- * claims.inbound.json.v1 from its beginning, and must not wait behind the whole history of
- * the claim topics (millions of records) on a first start; a status view of claims decided
- * before the first start is not needed. At-least-once, like the main consumer; its transport
- * metrics go to a registry of their own (the names are the main consumer's), and readiness
- * reports it as `status-consumer` until it has joined its group and when a batch is stuck.
+ * starts at the topics' end when it has nothing committed: ingest's main group reads the
+ * entrances (claims.inbound.json.v1, claims.inbound.avro.v1) from their beginning, and must not
+ * wait behind the whole history of the claim topics (millions of records) on a first start; a
+ * status view of claims decided before the first start is not needed. At-least-once, like the
+ * main consumer; its transport metrics go to a registry of their own (the names are the main
+ * consumer's), and readiness reports it as `status-consumer` until it has joined its group and
+ * when a batch is stuck.
  */
 @Injectable()
 export class StatusConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
