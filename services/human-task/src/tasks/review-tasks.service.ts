@@ -2,7 +2,6 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { context } from '@opentelemetry/api';
 import type { ClaimDecided, ReviewOutcome } from '@claims-mesh/contracts';
 import { injectIntoHeaders } from '@claims-mesh/kafka';
-import { PersonalData } from '@claims-mesh/platform';
 import { HumanTaskConfig } from '../config';
 import { reviewCompletedOf } from './review-event';
 import { ReviewMetrics } from './review-metrics';
@@ -29,7 +28,6 @@ export class ReviewTasksService {
     private readonly config: HumanTaskConfig,
     private readonly views: TaskViews,
     private readonly erasure: ReviewTaskErasure,
-    private readonly personalData: PersonalData,
   ) {}
 
   /**
@@ -67,12 +65,13 @@ export class ReviewTasksService {
   async complete(taskId: string, reviewerId: string, outcome: ReviewOutcome, note: string): Promise<CompletedTask> {
     const task = await this.existing(taskId);
     const now = Date.now();
-    const event = reviewCompletedOf(task, outcome, note, reviewerId, now, this.personalData.subjectRef(task.decision.claim.customerId));
+    // The stored subject: an erasure may have redacted the customer id in the task's decision.
+    const subjectRef = (await this.store.subjectOf(taskId)) ?? this.erasure.subjectOf(task.decision);
+    const event = reviewCompletedOf(task, outcome, note, reviewerId, now, subjectRef);
     const result = await this.store.complete(taskId, reviewerId, now, outcome, note, event);
     if (result.kind !== 'completed') throw await this.refusal(taskId, reviewerId, result);
     this.metrics.tasksCompleted.inc({ outcome });
-    const subjectRef = await this.store.subjectOf(taskId);
-    if (subjectRef) await this.erasure.redactIfErased(taskId, subjectRef);
+    await this.erasure.redactIfErased(taskId, subjectRef);
     const completed = await this.existing(taskId);
     const published = await this.verdicts.publish(completed);
     return { task: await this.views.of({ ...completed, verdict: completed.verdict && { ...completed.verdict, published } }, reviewerId, Date.now()), published };
