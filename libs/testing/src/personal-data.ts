@@ -33,3 +33,15 @@ function codecOfTheStack(): PiiCodec {
   }
   return codec;
 }
+
+/** A topic value decoded and opened: what a spec compares with what it sent (the mesh seals personal data on every topic). */
+export async function decodeOpened<T>(serde: AvroSerde, topic: string, bytes: Buffer | null): Promise<T> {
+  return openPersonalData(topic, { ...(await serde.decode<T & object>(topic, bytes)) } as T);
+}
+
+/** A serde that seals personal data on encode as the mesh's services do (the stack's secrets and key store), for specs that feed a service the records another service would have sealed. */
+export function sealingSerde(): AvroSerde {
+  const serde = AvroSerde.forRegistry(stack.registryUrl);
+  serde.sealPersonalData(codecOfTheStack());
+  return serde;
+}

@@ -11,20 +11,7 @@ import {
   Topic,
 } from '@claims-mesh/contracts';
 import type { Kafka, KafkaProducer } from '@claims-mesh/kafka';
-import {
-  claimIdOutsideAuditSample,
-  sampleClaim,
-  sampleEnriched,
-  sampleFeatures,
-  sampleScored,
-  ServiceProcess,
-  stack,
-  startGroupAtEnd,
-  testKafka,
-  testProducer,
-  TopicTail,
-  waitFor,
-} from '@claims-mesh/testing';
+import { claimIdOutsideAuditSample, decodeOpened, sampleClaim, sealingSerde, sampleEnriched, sampleFeatures, sampleScored, ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 
 /** Where the broker put a produced record (partition, offset), as the producer reports it. */
 type RecordMetadata = Awaited<ReturnType<KafkaProducer['send']>>[number];
@@ -126,7 +113,8 @@ export class DecisionPipe {
     const producer = testProducer(kafka);
     await producer.connect();
     const reader = await TopicTail.start(kafka, [DECIDED]);
-    return new DecisionPipe(AvroSerde.forRegistry(stack.registryUrl), producer, reader);
+    // Inputs sealed as the services upstream seal them: a redelivered record's output is then byte-identical.
+    return new DecisionPipe(sealingSerde(), producer, reader);
   }
 
   /** Produces scored claims (key = claimId) in order, all to `partition` when given. */
@@ -202,7 +190,7 @@ export class DecisionPipe {
       const key = message.key?.toString();
       // Other suites decide claims too; only the claims this test sent are decoded.
       if (!key || !message.value || !this.claimIds.has(key)) continue;
-      const value = await this.serde.decode<ClaimDecided>(DECIDED, message.value);
+      const value = await decodeOpened<ClaimDecided>(this.serde, DECIDED, message.value);
       const records = this.decided.get(key) ?? [];
       records.push({ value, bytes: message.value });
       this.decided.set(key, records);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimEvidence, ClaimSubmitted, deterministicUuid, Topic } from '@claims-mesh/contracts';
 import type { KafkaProducer } from '@claims-mesh/kafka';
-import { sampleEvidence, ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
+import { decodeOpened, sampleEvidence, ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 import { DecisionPipe, RULE_SET_VERSION, scoredClaim, startDecisionService } from './decision-harness';
 
 const SUBMITTED: Topic = 'claims.submitted.v1';
@@ -47,7 +47,7 @@ describe('decision service: evidence requests (real Kafka, registry and Redis)',
       const found: ClaimSubmitted[] = [];
       for (const { message } of submitted.records) {
         if (message.key?.toString() !== claimId || !message.value) continue;
-        found.push(await serde.decode<ClaimSubmitted>(SUBMITTED, message.value));
+        found.push(await decodeOpened<ClaimSubmitted>(serde, SUBMITTED, message.value));
       }
       return found.length >= count ? found : undefined;
     });

@@ -4,6 +4,7 @@ import {
   sampleDecided,
   sampleReview,
   ServiceProcess,
+  subjectRefOfCustomer,
   testKafka,
   TopicTail,
   waitFor,
@@ -24,7 +25,8 @@ function verdict(
   outcome: ReviewCompleted['outcome'],
   modelRecommendation: ReviewCompleted['modelRecommendation'],
 ): ReviewCompleted {
-  return { ...sampleReview(inReview), outcome, modelRecommendation };
+  // Its subject is the claim's customer, as human-task names it (the pipe seals the reviewer and note under it).
+  return { ...sampleReview(inReview), outcome, modelRecommendation, subjectRef: subjectRefOfCustomer(inReview.claim.customerId) };
 }
 
 describe('decision service: final decisions after human review (real Kafka, registry and Redis)', () => {

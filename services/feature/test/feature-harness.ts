@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimEnriched, ClaimSubmitted, Topic, WireFormatError } from '@claims-mesh/contracts';
 import type { Kafka, KafkaProducer } from '@claims-mesh/kafka';
-import { ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
+import { decodeOpened, ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 
 export const SUBMITTED: Topic = 'claims.submitted.v1';
 export const ENRICHED: Topic = 'claims.enriched.v1';
@@ -92,8 +92,7 @@ export class ClaimsPipe {
     while (this.read < this.reader.records.length) {
       const { message } = this.reader.records[this.read];
       // Other suites write to this topic too; a record that is not a ClaimEnriched is none of this test's business.
-      const value = await this.serde
-        .decode<ClaimEnriched>(ENRICHED, message.value)
+      const value = await decodeOpened<ClaimEnriched>(this.serde, ENRICHED, message.value)
         .catch((error: unknown) => {
           if (error instanceof WireFormatError) return undefined;
           throw error;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AvroSerde, ClaimDecided, ClaimEnriched } from '@claims-mesh/contracts';
 import { sha256Hex } from '@claims-mesh/platform';
-import { claimRequest, deleteRedisKeys, Mesh, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
+import { claimRequest, decodeOpened, deleteRedisKeys, Mesh, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 
 // The request for information both ways, on a real mesh (all six services, real Kafka,
 // registry, Redis, Triton): a REQUEST_INFO claim is answered with POST /v1/claims/{id}/evidence,
@@ -50,12 +50,12 @@ describe('request for information, both ways (POST /v1/claims/{claimId}/evidence
 
   /** This mesh's decisions of the claim (other meshes on the same topics decide it too, under the shipped rules). */
   async function decisionsOf(claimId: string): Promise<ClaimDecided[]> {
-    const all = await Promise.all((tail.byKey(DECIDED).get(claimId) ?? []).map((m) => serde.decode<ClaimDecided>(DECIDED, m.value)));
+    const all = await Promise.all((tail.byKey(DECIDED).get(claimId) ?? []).map((m) => decodeOpened<ClaimDecided>(serde, DECIDED, m.value)));
     return all.filter((d) => d.ruleSetVersion === RULE_SET);
   }
 
   async function enrichedOf(claimId: string): Promise<ClaimEnriched[]> {
-    const all = await Promise.all((tail.byKey(ENRICHED).get(claimId) ?? []).map((m) => serde.decode<ClaimEnriched>(ENRICHED, m.value)));
+    const all = await Promise.all((tail.byKey(ENRICHED).get(claimId) ?? []).map((m) => decodeOpened<ClaimEnriched>(serde, ENRICHED, m.value)));
     return all.filter((e) => e.featureSetVersion === featureSet);
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimSubmitted } from '@claims-mesh/contracts';
 import { DLQ_HEADERS, Kafka, KafkaAdmin } from '@claims-mesh/kafka';
-import { commitGroupOffsets, ServiceProcess, stack, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
+import { commitGroupOffsets, decodeOpened, ServiceProcess, stack, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 
 const SUBMITTED = 'claims.submitted.v1';
 const INBOUND = 'claims.inbound.json.v1';
@@ -57,7 +57,7 @@ describe('ingest Kafka paths and backpressure (real Kafka, registry, Redis)', ()
 
       const published = await waitFor('the canonical claim', async () => {
         const m = submitted.byKey(SUBMITTED).get(claimId)?.[0];
-        return m ? serde.decode<ClaimSubmitted>(SUBMITTED, m.value) : undefined;
+        return m ? decodeOpened<ClaimSubmitted>(serde, SUBMITTED, m.value) : undefined;
       });
       expect(published).toEqual(expect.objectContaining({ claimId, customerId: 'cust-json', amountMinor: 120000, channel: 'PARTNER_API', submittedBy: 'legacy-crm' }));
 

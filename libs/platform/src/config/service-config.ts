@@ -108,11 +108,12 @@ export class ServiceConfig {
 
   /**
    * Whether the serde seals the fields the schemas mark `pii` on every encode (crypto-shredding:
-   * erasing a subject deletes its data key). Needs Redis (the key store), so only services with Redis seal.
+   * erasing a subject deletes its data key). On unless a benchmark compares without it. Needs
+   * Redis (the key store), so only services with Redis seal; the others pass sealed values on.
    */
-  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  @Transform(({ value }) => !(value === false || value === 'false' || value === '0'))
   @IsBoolean()
-  SEAL_PERSONAL_DATA = false;
+  SEAL_PERSONAL_DATA = true;
 
   /** The key-encryption key (32 bytes, base64 or hex) that wraps the subjects' data keys. */
   @Secret()
