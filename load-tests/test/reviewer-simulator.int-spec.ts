@@ -1,5 +1,5 @@
 import { AvroSerde, ClaimDecided, ReviewCompleted } from '@claims-mesh/contracts';
-import { Mesh, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
+import { decodeOpened, Mesh, stack, testKafka, TopicTail, waitFor } from '@claims-mesh/testing';
 import { ReviewerSimulator, ReviewerSimulatorError } from '../reviewer/reviewer-simulator';
 import { populationStabilityIndex } from '../synthetic/evaluation';
 import { baselineFraudLogit, ClaimFeatures, matchesRingPattern } from '../synthetic/fraud-truth';
@@ -154,7 +154,7 @@ describe('reviewer simulator against the mesh (six real services, real stack)', 
       out.set(
         id,
         await Promise.all(
-          (records.get(id) ?? []).map((m) => serde.decode<ReviewCompleted>(REVIEWS, m.value as Buffer)),
+          (records.get(id) ?? []).map((m) => decodeOpened<ReviewCompleted>(serde, REVIEWS, m.value as Buffer)),
         ),
       );
     }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { meshTopics } from './topics';
+import { dlqTopicOf, meshTopics } from './topics';
 
 const TOPICS_FILE = join(__dirname, '..', 'topics.json');
 
@@ -67,11 +67,26 @@ describe('meshTopics', () => {
     for (const topic of events) expect(topic.cleanupPolicy).toBe('delete');
   });
 
-  it('keeps dead letters for dlqRetentionMs, with the defaults\' reason', () => {
+  it('keeps dead letters for dlqRetentionMs, with the defaults\' reason, unless their topic states its own', () => {
     const defaults = JSON.parse(readFileSync(TOPICS_FILE, 'utf8')).defaults;
-    for (const dlq of meshTopics(undefined, {}).filter((t) => t.isDeadLetter)) {
+    const topics = meshTopics(undefined, {});
+    for (const dlq of topics.filter((t) => t.isDeadLetter && !topics.find((main) => dlqTopicOf(main.name) === t.name)?.entrance)) {
       expect(dlq).toMatchObject({ retentionMs: defaults.dlqRetentionMs, retentionReason: defaults.dlqRetentionReason });
     }
+  });
+
+  it("keeps an entrance's dead letters (upstream's plaintext, which no erasure shreds) shorter than the others", () => {
+    const defaults = JSON.parse(readFileSync(TOPICS_FILE, 'utf8')).defaults;
+    const topics = meshTopics(undefined, {});
+    const entrances = topics.filter((t) => t.entrance && !t.isDeadLetter);
+    expect(entrances.length).toBeGreaterThan(0);
+    for (const entrance of entrances) {
+      const dlq = topics.find((t) => t.name === dlqTopicOf(entrance.name));
+      expect(dlq?.retentionMs).toBeLessThan(defaults.dlqRetentionMs);
+      expect(dlq?.configs['retention.ms']).toBe(String(dlq?.retentionMs));
+    }
+    const half = (f: { topics: Record<string, unknown>[] }) => delete (f.topics.find((t) => t.entrance) as Record<string, unknown>).dlqRetentionReason;
+    expect(() => meshTopics(topicsFileWith(half), {})).toThrow(/\.dlq needs a reason/);
   });
 
   it('refuses a topic without a retention, without a reason, or with a retention the broker would not take', () => {

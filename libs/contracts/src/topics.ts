@@ -55,6 +55,9 @@ interface TopicsFile {
     retentionReason: string;
     /** `delete` unless stated; a control topic must state `compact`. */
     cleanupPolicy?: CleanupPolicy;
+    /** The dead-letter twin's own retention and reason, when the defaults' do not fit (both or neither). */
+    dlqRetentionMs?: number;
+    dlqRetentionReason?: string;
   }[];
 }
 
@@ -116,13 +119,16 @@ function readTopics(file: string, env: NodeJS.ProcessEnv): TopicSpec[] {
       entrance: topic.entrance ?? false,
     };
     if (kind === 'control') return [main];
+    const ownDlqRetention = topic.dlqRetentionMs !== undefined || topic.dlqRetentionReason !== undefined;
+    if (ownDlqRetention) checkRetention(file, dlqTopicOf(topic.name), topic.dlqRetentionMs, topic.dlqRetentionReason);
+    const dlqRetentionMs = ownDlqRetention ? (topic.dlqRetentionMs as number) : parsed.defaults.dlqRetentionMs;
     const dlq: TopicSpec = {
       ...main,
       name: dlqTopicOf(topic.name),
-      retentionMs: parsed.defaults.dlqRetentionMs,
-      retentionReason: parsed.defaults.dlqRetentionReason,
+      retentionMs: dlqRetentionMs,
+      retentionReason: ownDlqRetention ? (topic.dlqRetentionReason as string) : parsed.defaults.dlqRetentionReason,
       cleanupPolicy: 'delete',
-      configs: { 'retention.ms': String(parsed.defaults.dlqRetentionMs), 'cleanup.policy': 'delete', ...minInSync },
+      configs: { 'retention.ms': String(dlqRetentionMs), 'cleanup.policy': 'delete', ...minInSync },
       isDeadLetter: true,
     };
     return [main, dlq];

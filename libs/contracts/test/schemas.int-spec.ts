@@ -7,6 +7,7 @@ import {
   AvroSerde,
   IncompatibleSchemaError,
   meshSubjects,
+  meshTopics,
   registerSchemas,
   valueSchema,
   WireFormatError,
@@ -35,7 +36,8 @@ function fixture(file: string): AvroRecordSchema {
 describe('Avro contracts against the real schema registry', () => {
   it('registers every topic value schema under <topic>-value with BACKWARD compatibility', async () => {
     const registered = await registerSchemas(stack.registryUrl, meshSubjects());
-    const topics = [...Object.values(TOPIC_OF), 'claims.scored.shadow.v1'];
+    const topics = meshTopics().filter((t) => t.valueFormat === 'avro' && !t.isDeadLetter).map((t) => t.name);
+    expect(topics).toEqual(expect.arrayContaining([...Object.values(TOPIC_OF), 'claims.scored.shadow.v1', 'pii.keys.v1', 'subjects.erasure.v1']));
     expect(registered.map((r) => r.subject).sort()).toEqual(topics.map((t) => `${t}-value`).sort());
     const config = await fetch(`${stack.registryUrl}/config/claims.submitted.v1-value`).then((r) => r.json());
     expect(config).toEqual(expect.objectContaining({ compatibilityLevel: 'BACKWARD' }));

@@ -45,3 +45,8 @@ export function sealingSerde(): AvroSerde {
   serde.sealPersonalData(codecOfTheStack());
   return serde;
 }
+
+/** One sealed value opened with the stack's key store: null once its subject was erased (plain text is returned as it is). */
+export function openSealedText(text: string): Promise<string | null> {
+  return codecOfTheStack().openText(text);
+}

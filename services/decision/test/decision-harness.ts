@@ -11,7 +11,7 @@ import {
   Topic,
 } from '@claims-mesh/contracts';
 import type { Kafka, KafkaProducer } from '@claims-mesh/kafka';
-import { claimIdOutsideAuditSample, decodeOpened, sampleClaim, sealingSerde, sampleEnriched, sampleFeatures, sampleScored, ServiceProcess, stack, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
+import { claimIdOutsideAuditSample, decodeOpened, sampleClaim, sealingSerde, sampleEnriched, sampleFeatures, sampleScored, ServiceProcess, startGroupAtEnd, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 
 /** Where the broker put a produced record (partition, offset), as the producer reports it. */
 type RecordMetadata = Awaited<ReturnType<KafkaProducer['send']>>[number];
