@@ -22,6 +22,8 @@ export interface TopicConfigChange {
  * change to the same topic's configs between the two requests.
  */
 export async function alignTopicConfigs(connection: KafkaConnectionOptions, topics: TopicToCreate[]): Promise<TopicConfigChange[]> {
+  // On a new cluster every topic was just created with its configs: nothing to bring (and kafkajs refuses an empty request).
+  if (topics.length === 0) return [];
   const admin = new KafkaJsClient(kafkaJsConfig(connection)).admin();
   await admin.connect();
   try {
@@ -48,6 +50,7 @@ export async function alignTopicConfigs(connection: KafkaConnectionOptions, topi
 
 /** Each topic's configs set on the topic itself (not inherited from the broker), by name. */
 export async function topicOverrides(admin: KafkaJsAdmin, topics: string[]): Promise<Map<string, Record<string, string>>> {
+  if (topics.length === 0) return new Map();
   const described = await admin.describeConfigs({
     includeSynonyms: false,
     resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
