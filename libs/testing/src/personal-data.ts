@@ -29,7 +29,8 @@ function codecOfTheStack(): PiiCodec {
     const secret = parseSecret('PSEUDONYM_SECRET_FILE', readFileSync(process.env.PSEUDONYM_SECRET_FILE ?? defaults.PSEUDONYM_SECRET_FILE, 'utf8'));
     // The publisher connects on its first publish: opening never publishes.
     const publisher = new KafkaPublisher({ clientId: 'it-open', brokers: stack.kafkaBrokers }, AvroSerde.forRegistry(stack.registryUrl));
-    codec = new PiiCodec(new SubjectKeyStore(new Redis(stack.redisUrl), publisher, kek), secret);
+    // Holding no key: an erased subject's data must be unreadable to this reader at once.
+    codec = new PiiCodec(new SubjectKeyStore(new Redis(stack.redisUrl), publisher, kek, 0), secret);
   }
   return codec;
 }

@@ -27,6 +27,8 @@ export class SubjectKeyStore implements SubjectKeyring {
     private readonly redis: Redis,
     private readonly publisher: KafkaPublisher,
     private readonly kek: Buffer,
+    /** How long a key is held in memory; 0 asks Redis every time (a reader that must see an erasure at once). */
+    private readonly holdMs = HOLD_MS,
   ) {}
 
   private static redisKey(subjectRef: string): string {
@@ -44,7 +46,8 @@ export class SubjectKeyStore implements SubjectKeyring {
 
   private hold(key: DataKey): void {
     if (this.held.size >= HOLD_MAX) this.held.clear();
-    this.held.set(key.subjectRef, { key, until: Date.now() + HOLD_MS });
+    if (this.holdMs === 0) return;
+    this.held.set(key.subjectRef, { key, until: Date.now() + this.holdMs });
   }
 
   async keyToOpen(subjectRef: string, keyId: string): Promise<DataKey | undefined> {
