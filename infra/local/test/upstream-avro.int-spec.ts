@@ -40,9 +40,12 @@ function produceUpstream(python: string, records: { key: string; value: unknown 
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Bounded, so a producer that hangs (the registry, the broker) fails with what it said, not the test's timeout.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`produce_claims.py exited ${code}:\n${stderr}`));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`produce_claims.py ${signal ? `killed after 90 s (${signal})` : `exited ${code}`}:\n${stderr}\n${stdout}`));
       resolve(stdout.trim().split('\n').map((line) => JSON.parse(line) as Delivered));
     });
     child.stdin.end(JSON.stringify({ topic: INBOUND, partition: 0, records }));
@@ -116,8 +119,11 @@ describe('an upstream Avro producer that is not ours (Confluent Python client) o
         const found = good.map((claim) => onlyRecord(tail!, DECIDED, claim.claimId));
         return found.every(Boolean) ? found : undefined;
       },
-      120_000,
-    );
+      150_000,
+    ).catch((error: Error) => {
+      const where = good.map((claim) => `${claim.claimId}: submitted ${tail!.byKey(SUBMITTED).has(claim.claimId)}, decided ${tail!.byKey(DECIDED).has(claim.claimId)}`);
+      throw new Error(`${error.message}\n${where.join('\n')}\ningest log tail:\n${mesh!.service('ingest').logs.split('\n').slice(-30).join('\n')}`);
+    });
     expect(decided).toHaveLength(good.length);
 
     for (const claim of good) {
@@ -144,5 +150,5 @@ describe('an upstream Avro producer that is not ours (Confluent Python client) o
     expect(header(DLQ_HEADERS.sourceTopic)).toBe(INBOUND);
     expect(header(DLQ_HEADERS.errorMessage)).toMatch(/invalid claim: .*amountMinor.*currency/);
     expect(tail!.byKey(SUBMITTED).has(bad.claimId)).toBe(false);
-  }, 180_000);
+  }, 300_000);
 });
