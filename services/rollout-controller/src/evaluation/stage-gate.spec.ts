@@ -1,5 +1,5 @@
 import type { EvidenceSummary, Pair } from '../evidence/stage-evidence';
-import { judge, type GateSettings } from './stage-gate';
+import { judge, overrideIncreaseLowerBound, type GateSettings } from './stage-gate';
 import { auc, brier, quantile } from './statistics';
 
 const GATES: GateSettings = {
@@ -93,13 +93,23 @@ describe('judge', () => {
     const summary = evidence(pairs, {
       candidateClaims: 10,
       primaryReviews: { reviews: 40, overrides: 4 },
-      candidateReviews: { reviews: 20, overrides: 8 },
+      candidateReviews: { reviews: 20, overrides: 12 },
     });
     const { verdict } = judge('CANARY', summary, BAND, GATES);
     expect(verdict.action).toBe('rollback');
-    expect(verdict.reason).toMatch(/overrode 40\.0% of canary claims against 10\.0%/);
+    expect(verdict.reason).toMatch(/overrode 60\.0% of canary claims against 10\.0%/);
     // The same override rates in SHADOW (where the candidate decides nothing) are not a reason.
     expect(judge('SHADOW', summary, BAND, GATES).verdict.action).toBe('advance');
+  });
+
+  it('does not roll a canary back on a difference of override rates that twenty reviews cannot tell from noise', () => {
+    const pairs = spread(100).map((p) => ({ primary: p, candidate: p }));
+    const noisy = evidence(pairs, { candidateClaims: 10, primaryReviews: { reviews: 21, overrides: 4 }, candidateReviews: { reviews: 20, overrides: 7 } });
+    expect(judge('CANARY', noisy, BAND, GATES).verdict.action).not.toBe('rollback');
+    // A model reviewers overrule on most claims is stopped on as few.
+    const bad = evidence(pairs, { candidateClaims: 10, primaryReviews: { reviews: 21, overrides: 4 }, candidateReviews: { reviews: 20, overrides: 16 } });
+    expect(judge('CANARY', bad, BAND, GATES).verdict.action).toBe('rollback');
+    expect(overrideIncreaseLowerBound({ reviews: 20, overrides: 7 }, { reviews: 21, overrides: 4 })).toBeLessThan(0);
   });
 
   it('rolls back on missing shadow scores and on latency, once there are enough', () => {

@@ -51,7 +51,8 @@ type Band = { low: number; high: number };
  * Judges a candidate in SHADOW or CANARY on the evidence of its stage. Order matters:
  *  1. operational guards (missing scores, latency): rollback;
  *  2. at canary, the reviewers: an override rate on canary claims above the primary's by more
- *     than the margin is a rollback, as soon as there are enough reviews;
+ *     than the margin, with 95 % confidence (see overrideIncreaseLowerBound), is a rollback, as
+ *     soon as there are enough reviews;
  *  3. labels, where enough same-claim pairs are labelled: worse AUC or Brier is a rollback,
  *     at least as good passes;
  *  4. otherwise agreement with the primary and the PSI of the two score distributions: a pass
@@ -73,11 +74,10 @@ function verdictOf(stage: 'SHADOW' | 'CANARY', evidence: EvidenceSummary, f: Fig
     return rollback(`p95 latency ${f.latencyRatio.toFixed(2)}x the primary's (at most ${gates.maxLatencyRatio}x)`);
   }
   if (stage === 'CANARY' && evidence.candidateReviews.reviews >= gates.minReviews && evidence.primaryReviews.reviews >= gates.minReviews) {
-    const increase = (f.candidateOverrideRate as number) - (f.primaryOverrideRate as number);
-    if (increase > gates.maxOverrideRateIncrease) {
+    if (overrideIncreaseLowerBound(evidence.candidateReviews, evidence.primaryReviews) > gates.maxOverrideRateIncrease) {
       return rollback(
         `reviewers overrode ${pct(f.candidateOverrideRate)} of canary claims against ${pct(f.primaryOverrideRate)} of the primary's ` +
-          `(at most ${pct(gates.maxOverrideRateIncrease)} more)`,
+          `(at most ${pct(gates.maxOverrideRateIncrease)} more, at 95% confidence)`,
       );
     }
   }
@@ -126,6 +126,22 @@ function figuresOf(evidence: EvidenceSummary, band: Band): Figures {
 /** Which of the cascade's three zones a probability falls in: confident legitimate, uncertain, confident fraud. */
 function zone(probability: number, band: Band): number {
   return probability < band.low ? 0 : probability <= band.high ? 1 : 2;
+}
+
+/** One-sided 95 % normal quantile. */
+const Z_95 = 1.645;
+
+/**
+ * A lower bound, at 95 % confidence, of how much more often reviewers override the candidate
+ * than the primary: the Agresti-Caffo interval (one override and one agreement added to each
+ * side), which holds up with the few reviews a canary gets. The plain difference of the rates
+ * rolled good candidates back on noise: 4 overrides in 12 reviews against 19 % is not evidence.
+ */
+export function overrideIncreaseLowerBound(candidate: Reviews, primary: Reviews): number {
+  const adjusted = ({ reviews, overrides }: Reviews) => ({ p: (overrides + 1) / (reviews + 2), n: reviews + 2 });
+  const [c, p] = [adjusted(candidate), adjusted(primary)];
+  const standardError = Math.sqrt((c.p * (1 - c.p)) / c.n + (p.p * (1 - p.p)) / p.n);
+  return c.p - p.p - Z_95 * standardError;
 }
 
 function rate({ reviews, overrides }: Reviews): number | undefined {
