@@ -10,6 +10,8 @@ export interface SubmitOptions {
   batchSize?: number;
   /** Gives up on a batch that ingest keeps shedding (429) for longer than this. */
   maxBackoffMs?: number;
+  /** Sends batch n with the Idempotency-Key `<idempotencyKey>-<n>` (ingest keeps a record per claim); none when absent. */
+  idempotencyKey?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function submitLabelledClaims(
   claims: LabelledClaim[],
   options: SubmitOptions,
 ): Promise<GroundTruth> {
-  const { ingestUrl, apiKey = 'dev-ingest-key', batchSize = 100, maxBackoffMs = 120_000 } = options;
+  const { ingestUrl, apiKey = 'dev-ingest-key', batchSize = 100, maxBackoffMs = 120_000, idempotencyKey } = options;
   const truth = new GroundTruth();
   for (let i = 0; i < claims.length; i += batchSize) {
     const batch = claims.slice(i, i + batchSize);
@@ -30,6 +32,7 @@ export async function submitLabelledClaims(
       apiKey,
       batch,
       maxBackoffMs,
+      idempotencyKey && `${idempotencyKey}-${i / batchSize}`,
     );
     ids.forEach((claimId, k) => truth.set(claimId, { fraud: batch[k].fraud, pattern: batch[k].pattern }));
   }
@@ -41,12 +44,13 @@ async function postBatch(
   apiKey: string,
   batch: LabelledClaim[],
   maxBackoffMs: number,
+  idempotencyKey: string | undefined,
 ): Promise<string[]> {
   const started = Date.now();
   for (;;) {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
       body: JSON.stringify({ claims: batch.map((c) => c.request) }),
     });
     if (res.status === 429 && Date.now() - started < maxBackoffMs) {

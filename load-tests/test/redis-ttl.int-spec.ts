@@ -17,8 +17,10 @@ const RUN = randomUUID().slice(0, 8);
 const CLAIMS = 300;
 const DECIDED = 'claims.decided.v1';
 const REVIEWS = 'reviews.completed.v1';
-/** Ingest's idempotency records are not namespaced by INGEST_KEY_PREFIX: the whole family is checked. */
-const INGEST_IDEMPOTENCY = 'ingest:idempotency:*';
+/** The claims are posted with idempotency keys of this run, so ingest writes its idempotency records too. */
+const IDEMPOTENCY_KEY = `redis-ttl-${RUN}`;
+/** Ingest's idempotency records are not namespaced by INGEST_KEY_PREFIX, but by the key the client sends. */
+const INGEST_IDEMPOTENCY = `ingest:idempotency:key:${IDEMPOTENCY_KEY}-*`;
 
 describe('Redis retention: every key the mesh writes has a TTL (real Kafka, registry, Redis, Triton)', () => {
   let mesh: Mesh;
@@ -42,7 +44,7 @@ describe('Redis retention: every key the mesh writes has a TTL (real Kafka, regi
     await mesh?.stop();
     await tail?.stop();
     await receiver?.stop();
-    for (const pattern of [...(mesh?.redisKeyPatterns ?? []), `${ingestPrefix}:*`]) await deleteRedisKeys(pattern);
+    for (const pattern of [...(mesh?.redisKeyPatterns ?? []), `${ingestPrefix}:*`, INGEST_IDEMPOTENCY]) await deleteRedisKeys(pattern);
   });
 
   /** Every key matching `pattern`, with its TTL in seconds (-1: none). */
@@ -54,7 +56,7 @@ describe('Redis retention: every key the mesh writes has a TTL (real Kafka, regi
   }
 
   it('leaves no key without a TTL in any store of any service', async () => {
-    const truth = await submitLabelledClaims(labelledClaims(CLAIMS, { seed: 26, runId: RUN }), { ingestUrl: mesh.service('ingest').url('') });
+    const truth = await submitLabelledClaims(labelledClaims(CLAIMS, { seed: 26, runId: RUN }), { ingestUrl: mesh.service('ingest').url(''), idempotencyKey: IDEMPOTENCY_KEY });
     const claimIds = truth.claimIds();
     const decided = () => claimIds.filter((id) => tail.byKey(DECIDED).has(id)).length;
     await waitFor(`decisions of all ${CLAIMS} claims`, async () => (decided() === CLAIMS ? true : undefined), 180_000, 500);
