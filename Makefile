@@ -188,6 +188,9 @@ bench-gateway: build stack-up
 # service SIGKILLed once, the broker restarted, a Triton shard killed; prints sent/decided/duplicates/
 # missing/DLQ and fails on any loss or duplicate. CHAOS_CLAIMS=50000 by default; BROKERS=3 runs a
 # three-broker KRaft cluster (replication 3, min.insync.replicas 2) and SIGKILLs one broker instead.
+# REPLICAS=2 runs two processes of every service in its consumer groups and SIGKILLs one of them:
+# its partitions must move to the other (and come back when it restarts) with nothing lost or doubled.
 BROKERS ?= 1
+REPLICAS ?= 1
 chaos: build
-	BROKERS=$(BROKERS) node load-tests/dist/chaos/main.js
+	BROKERS=$(BROKERS) REPLICAS=$(REPLICAS) node load-tests/dist/chaos/main.js

@@ -4,7 +4,9 @@
 // Workspace packages resolve to their sources so tests never need a build of a lib.
 const moduleNameMapper = { '^@claims-mesh/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json', diagnostics: false }] };
-const common = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, transform };
+// The ignored caches hold copies of the workspace's packages (container image staging, the stack's data): never modules of the tests.
+const modulePathIgnorePatterns = ['<rootDir>/.cache/', '<rootDir>/.stack'];
+const common = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, transform, modulePathIgnorePatterns };
 
 module.exports = {
   projects: [

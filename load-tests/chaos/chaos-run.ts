@@ -1,10 +1,12 @@
 import { AvroSerde, meshSubjects, meshTopics, registerSchemas } from '@claims-mesh/contracts';
 import { ensureTopics } from '@claims-mesh/kafka';
 import Redis from 'ioredis';
+import { MESH_SERVICES } from '@claims-mesh/testing';
 import { ChaosMesh } from './chaos-mesh';
 import { ChaosStack } from './chaos-stack';
 import { sendClaims } from './claim-sender';
 import { FaultName, FaultRecord, inject } from './faults';
+import { describeSpread, groupsOf, spreadOverAll } from './group-members';
 import { chaosKafka, KeyCounter } from './topic-scan';
 import { ChaosCounts, checkLineage, countOutcome, problemsOf, readDeadLetterKeys, readDecisions } from './verify';
 
@@ -12,6 +14,8 @@ export interface ChaosOptions {
   /** The isolated stack's env file (ports, data dir), e.g. infra/local/chaos/chaos.env. */
   envFile: string;
   brokers: number;
+  /** Processes per service, sharing its consumer groups (1 by default). */
+  replicas?: number;
   claims: number;
   /** Faults in order, spread evenly over the sending (fault i when i+1 of n+1 parts are accepted). */
   faults: FaultName[];
@@ -27,6 +31,9 @@ export interface ChaosOptions {
 }
 
 export interface ChaosReport {
+  replicas: number;
+  /** With replicas: how each service's groups' partitions were spread over them once all were up. */
+  spread: Record<string, string>;
   counts: ChaosCounts;
   faults: FaultRecord[];
   /** Services that exited without being killed by the run. */
@@ -57,9 +64,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   try {
     await createTopics(stack);
     await registerSchemas(stack.registryUrl, meshSubjects());
-    mesh = await ChaosMesh.start(stack.servicePortBase, stack.serviceEnv());
+    const replicas = options.replicas ?? 1;
+    mesh = await ChaosMesh.start(stack.servicePortBase, stack.serviceEnv(), replicas);
     const liveMesh = mesh;
-    log(`six services up on ports ${stack.servicePortBase + 1}-${stack.servicePortBase + 6}`);
+    log(`six services up${replicas > 1 ? `, ${replicas} replicas each,` : ''} on ports from ${stack.servicePortBase + 1}`);
+    const { spread, spreadProblems } = await partitionSpread(stack.kafkaBrokers, replicas);
+    for (const [service, line] of Object.entries(spread)) log(`${service}: ${line}`);
     await decidedCounter.start();
 
     const runStarted = Date.now();
@@ -80,11 +90,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // A fault that fails is thrown by the `await faultsDone` below, into the finally that keeps the
     // services' logs; unobserved until then, its rejection would end the process without them.
     faultsDone.catch(() => undefined);
+    let nextIngest = 0;
     const sent = await sendClaims({
       claims: options.claims,
       // By port, not by process: while ingest is being killed and restarted there is no process
       // to ask, and the sender must meet a refused connection and retry.
-      ingestUrl: () => `http://127.0.0.1:${liveMesh.portOf('ingest')}`,
+      // With replicas, batch after batch to the next one, as a load balancer would.
+      ingestUrl: () => `http://127.0.0.1:${liveMesh.portOf('ingest', nextIngest++ % replicas)}`,
       whenRoom: () => roomFor(options.inFlight, () => accepted - decidedCounter.count),
       onAccepted: (n) => (accepted = n),
     });
@@ -116,8 +128,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     redis.disconnect();
     const counts = countOutcome(sent.claimIds, decisions, deadLetterKeys, lineage);
     const crashed = liveMesh.crashed();
-    const problems = [...problemsOf(counts), ...crashed.map((name) => `${name} exited on its own`)];
+    const problems = [...problemsOf(counts), ...spreadProblems, ...crashed.map((name) => `${name} exited on its own`)];
     return {
+      replicas,
+      spread,
       counts,
       faults,
       crashed,
@@ -134,6 +148,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     if (!options.keepStack) await stack.down();
   }
+}
+
+/**
+ * With replicas, each service's groups should have one member per replica, each with partitions
+ * of its own (the coordinator may need a rebalance or two after the replicas joined one by one).
+ */
+async function partitionSpread(brokers: string, replicas: number): Promise<{ spread: Record<string, string>; spreadProblems: string[] }> {
+  if (replicas === 1) return { spread: {}, spreadProblems: [] };
+  const spread: Record<string, string> = {};
+  const spreadProblems: string[] = [];
+  for (const service of MESH_SERVICES) {
+    let groups = await groupsOf(brokers, service);
+    for (let waited = 0; !spreadOverAll(groups, replicas) && waited < 60_000; waited += 2000) {
+      await sleep(2000);
+      groups = await groupsOf(brokers, service);
+    }
+    spread[service] = describeSpread(groups);
+    if (!spreadOverAll(groups, replicas)) spreadProblems.push(`${service}'s partitions are not spread over its ${replicas} replicas: ${spread[service]}`);
+  }
+  return { spread, spreadProblems };
 }
 
 async function createTopics(stack: ChaosStack): Promise<void> {
@@ -156,6 +190,7 @@ async function roomFor(limit: number, inFlight: () => number): Promise<void> {
 export function formatReport(report: ChaosReport): string {
   const c = report.counts;
   const lines = [
+    ...(report.replicas > 1 ? [`${report.replicas} replicas per service; partitions per member: ${Object.entries(report.spread).map(([s, line]) => `${s} (${line})`).join('; ')}`] : []),
     `sent ${c.sent}  decided ${c.decided}  duplicates ${c.duplicates} (identical ${c.identicalReplays}, conflicting ${c.conflicting})  missing ${c.missing}  DLQ ${c.dlq} (all dead letters ${c.dlqRecords})`,
     `lineage: ${c.sent - c.lineageMissing - c.lineageDuplicates} complete, ${c.lineageMissing} incomplete, ${c.lineageDuplicates} with a stage twice`,
     `faults: ${report.faults.map((f) => `${f.name} @${f.atAccepted} (${f.recoverySeconds} s${f.note ? `, ${f.note}` : ''})`).join(', ')}`,

@@ -94,10 +94,9 @@ export class ChaosStack {
       REDIS_URL: this.redisUrl,
       TRITON_SHARDS: this.tritonShards.join(','),
       OTEL_SDK_DISABLED: 'true',
-      // One instance per service (each its own group), so one id serves all: a restarted service is
-      // a static member (group.instance.id) that takes its partitions back at once, instead of
-      // waiting out its killed predecessor's 30 s session in a rebalance.
-      KAFKA_INSTANCE_ID: 'chaos',
+      // KAFKA_INSTANCE_ID is given per replica by ChaosMesh: a restarted replica is a static member
+      // (group.instance.id) that takes its partitions back at once, instead of waiting out its
+      // killed predecessor's 30 s session in a rebalance.
     };
   }
 

@@ -1,9 +1,14 @@
+import { waitFor } from '@claims-mesh/testing';
 import { ChaosMesh } from './chaos-mesh';
 import { ChaosStack } from './chaos-stack';
+import { describeSpread, groupsOf, ServiceGroups, spreadOverAll } from './group-members';
 
 /**
  * A fault and its recovery, by name:
- *   kill:SERVICE  SIGKILL the service, start it again a second later, wait until it is ready
+ *   kill:SERVICE  SIGKILL the service, start it again a second later, wait until it is ready.
+ *                 With replicas, SIGKILL its last replica instead, wait until the others hold
+ *                 all its groups' partitions (the coordinator gives up on the killed static member
+ *                 after its 30 s session), then start it again and wait until it has its share back
  *   kafka         SIGKILL the single broker, start it again two seconds later (stack up kafka)
  *   broker:N      SIGKILL node N of a multi-broker cluster; its supervisor starts it again after
  *                 KAFKA_RESTART_DELAY_S; the run checks decisions keep coming meanwhile
@@ -54,6 +59,7 @@ async function injectOne(fault: string, ctx: FaultContext): Promise<string | und
   const [kind, arg] = fault.split(':');
   switch (kind) {
     case 'kill': {
+      if (ctx.mesh.replicas > 1) return killReplica(arg, ctx);
       await ctx.mesh.kill(arg);
       await sleep(1000);
       await ctx.mesh.startService(arg);
@@ -81,4 +87,47 @@ async function injectOne(fault: string, ctx: FaultContext): Promise<string | und
     default:
       throw new Error(`unknown fault ${fault}`);
   }
+}
+
+/** SIGKILL of one replica of several: its partitions must move to the others, then be shared again once it is back. */
+async function killReplica(service: string, ctx: FaultContext): Promise<string> {
+  const { mesh, stack } = ctx;
+  const replica = mesh.replicas - 1;
+  const killed = mesh.instanceId(replica);
+  const before = await groupsOf(stack.kafkaBrokers, service);
+  const partitions = totalPartitions(before);
+  await mesh.kill(service, replica);
+  const killedAt = Date.now();
+  const decidedAtKill = ctx.decided();
+  // The survivors hold every partition the group had, and the killed member none.
+  const moved = await waitFor(
+    `${service}'s partitions to move from ${killed} to the other replicas`,
+    async () => {
+      const now = await groupsOf(stack.kafkaBrokers, service);
+      const taken = [...now.values()].every((members) => members.every((m) => m.instanceId !== killed));
+      return taken && totalPartitions(now) === partitions ? now : undefined;
+    },
+    120_000,
+    1000,
+  );
+  const movedSeconds = Math.round((Date.now() - killedAt) / 100) / 10;
+  const decidedMeanwhile = ctx.decided() - decidedAtKill;
+  await mesh.startService(service, replica);
+  const shared = await waitFor(
+    `${service}'s partitions to be shared by all ${mesh.replicas} replicas again`,
+    async () => {
+      const now = await groupsOf(stack.kafkaBrokers, service);
+      return spreadOverAll(now, mesh.replicas) ? now : undefined;
+    },
+    120_000,
+    1000,
+  );
+  return (
+    `partitions before ${describeSpread(before)}; after the kill (${movedSeconds} s, ${decidedMeanwhile} claims decided meanwhile) ` +
+    `${describeSpread(moved)}; back ${describeSpread(shared)}`
+  );
+}
+
+function totalPartitions(groups: ServiceGroups): number {
+  return [...groups.values()].flat().reduce((sum, m) => sum + m.partitions, 0);
 }

@@ -1,6 +1,8 @@
 // `make chaos`: claims through the six services on an isolated stack while every service is
 // SIGKILLed once, the broker restarted and a Triton shard killed; fails on any loss or duplicate.
 //   CHAOS_CLAIMS (default 50000), BROKERS (1, or 3 for a KRaft cluster with one broker killed),
+//   REPLICAS (processes per service sharing its consumer groups; with 2, a kill SIGKILLs one
+//   replica and checks its partitions move to the other),
 //   CHAOS_ENV_FILE (default infra/local/chaos/chaos.env), CHAOS_KEEP_STACK=1 to leave it up.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,19 +12,22 @@ import { fullPlan } from './faults';
 
 async function main(): Promise<void> {
   const brokers = Number(process.env.BROKERS ?? 1);
+  const replicas = Number(process.env.REPLICAS ?? 1);
+  const name = `${brokers}-broker${brokers > 1 ? 's' : ''}${replicas > 1 ? `-${replicas}-replicas` : ''}`;
   const resultsDir = join(ROOT, 'results', 'chaos');
   const report = await runChaos({
     envFile: process.env.CHAOS_ENV_FILE ?? join(ROOT, 'infra', 'local', 'chaos', 'chaos.env'),
     brokers,
+    replicas,
     claims: Number(process.env.CHAOS_CLAIMS ?? 50_000),
     faults: process.env.CHAOS_FAULTS ? process.env.CHAOS_FAULTS.split(',') : fullPlan(brokers),
     inFlight: Number(process.env.CHAOS_IN_FLIGHT ?? 4000),
     settleTimeoutMs: Number(process.env.CHAOS_SETTLE_TIMEOUT_MS ?? 600_000),
-    logDir: join(resultsDir, `logs-${brokers}-broker`),
+    logDir: join(resultsDir, `logs-${name}`),
     keepStack: process.env.CHAOS_KEEP_STACK === '1',
   });
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, `chaos-${brokers}-broker${brokers > 1 ? 's' : ''}.json`), JSON.stringify(report, null, 2));
+  writeFileSync(join(resultsDir, `chaos-${name}.json`), JSON.stringify(report, null, 2));
   console.log(`\n[chaos] ${formatReport(report).split('\n').join('\n[chaos] ')}`);
   if (report.problems.length) process.exitCode = 1;
 }
