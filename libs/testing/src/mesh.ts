@@ -69,6 +69,45 @@ export function featureStoreKeys(featureSetVersion: string): string {
   return `features:${featureSetVersion}:*`;
 }
 
+/** What keeps one mesh's services to its own claims and state, whoever else uses the stack. */
+export interface IsolatedMesh {
+  /** Each service's environment (the six, and the rollout controller when asked for), in port order. */
+  environments: Record<string, Record<string, string>>;
+  /** The Redis keys these services write (SCAN patterns), for whoever started them to delete. */
+  redisKeyPatterns: string[];
+}
+
+/**
+ * Consumer groups of the mesh's own, their offsets committed at the end of the topics, so the
+ * services see only the claims sent from now on, whatever earlier tests left in the topics; and
+ * Redis names of its own. Used for services run as processes (Mesh) and as containers alike.
+ */
+export async function isolateMesh(options: MeshOptions = {}): Promise<IsolatedMesh> {
+  const run = randomUUID().slice(0, 8);
+  const inputs: Record<string, string[]> = { ...INPUTS, ...(options.rolloutController ? { 'rollout-controller': CONTROLLER_INPUTS } : {}) };
+  const groups = Object.keys(inputs).map((name) => ({ name, groupId: `${name}-it-${run}` }));
+  await Promise.all(groups.map(({ name, groupId }) => startGroupAtEnd(groupId, inputs[name])));
+  const groupOf = (service: string) => groups.find((g) => g.name === service)?.groupId as string;
+  // Ingest's backpressure watches this mesh's own feature group. Feature counts, decisions,
+  // lineage and review tasks start empty, so the reviewer page shows this mesh's tasks only.
+  // The gateway follows a model family of its own: its routing is its environment's, whatever
+  // rollout records of the fraud family the shared models.rollout.v1 holds.
+  const [featureSet, decisionPrefix, auditPrefix, reviewPrefix] = [`it-${run}`, `decision-it-${run}`, `audit-it-${run}`, `human-task-it-${run}`];
+  const own: Record<string, Record<string, string>> = {
+    ingest: { DOWNSTREAM_GROUP: groupOf('feature') },
+    feature: { FEATURE_SET_VERSION: featureSet },
+    'inference-gateway': { MODEL_FAMILY: `it-${run}` },
+    decision: { REDIS_KEY_PREFIX: decisionPrefix },
+    audit: { AUDIT_KEY_PREFIX: auditPrefix },
+    'human-task': { REDIS_KEY_PREFIX: reviewPrefix },
+    'rollout-controller': { MODEL_FAMILY: `it-${run}`, TRITON_MODEL_REPOSITORY: process.env.TRITON_MODEL_REPOSITORY ?? liveRepository(), ...options.rolloutController },
+  };
+  return {
+    environments: Object.fromEntries(groups.map(({ name, groupId }) => [name, { KAFKA_GROUP_ID: groupId, ...own[name] }])),
+    redisKeyPatterns: [featureStoreKeys(featureSet), `${decisionPrefix}:*`, `${auditPrefix}:*`, `${reviewPrefix}:*`],
+  };
+}
+
 /**
  * All six services as real processes on test ports (portBase + 1..6), each in a consumer
  * group of its own that starts at the end of its topics: the test sees only its own claims
@@ -86,44 +125,16 @@ export class Mesh {
   ) {}
 
   static async start(portBase: number, env: Record<string, string> = {}, options: MeshOptions = {}): Promise<Mesh> {
+    const isolated = await isolateMesh(options);
     const services = new Map<string, ServiceProcess>();
-    const run = randomUUID().slice(0, 8);
-    const inputs: Record<string, string[]> = { ...INPUTS, ...(options.rolloutController ? { 'rollout-controller': CONTROLLER_INPUTS } : {}) };
-    const groups = Object.keys(inputs).map((name) => ({ name, groupId: `${name}-it-${run}` }));
-    await Promise.all(groups.map(({ name, groupId }) => startGroupAtEnd(groupId, inputs[name])));
-    const groupOf = (service: string) => groups.find((g) => g.name === service)?.groupId as string;
-    // Ingest's backpressure watches this mesh's own feature group. Feature counts, decisions,
-    // lineage and review tasks start empty, so the reviewer page shows this mesh's tasks only.
-    // The gateway follows a model family of its own: its routing is its environment's, whatever
-    // rollout records of the fraud family the shared models.rollout.v1 holds.
-    const [featureSet, decisionPrefix, auditPrefix, reviewPrefix] = [
-      `it-${run}`,
-      `decision-it-${run}`,
-      `audit-it-${run}`,
-      `human-task-it-${run}`,
-    ];
-    const own: Record<string, Record<string, string>> = {
-      ingest: { DOWNSTREAM_GROUP: groupOf('feature') },
-      feature: { FEATURE_SET_VERSION: featureSet },
-      'inference-gateway': { MODEL_FAMILY: `it-${run}` },
-      decision: { REDIS_KEY_PREFIX: decisionPrefix },
-      audit: { AUDIT_KEY_PREFIX: auditPrefix },
-      'human-task': { REDIS_KEY_PREFIX: reviewPrefix },
-      'rollout-controller': { MODEL_FAMILY: `it-${run}`, TRITON_MODEL_REPOSITORY: process.env.TRITON_MODEL_REPOSITORY ?? liveRepository(), ...options.rolloutController },
-    };
     const environments = new Map<string, Record<string, string>>();
-    for (const [i, { name, groupId }] of groups.entries()) {
+    for (const [i, [name, own]] of Object.entries(isolated.environments).entries()) {
       // The controller's own environment goes last: the mesh-wide one is the six services'.
-      const environment = name === 'rollout-controller' ? { KAFKA_GROUP_ID: groupId, ...env, ...own[name] } : { KAFKA_GROUP_ID: groupId, ...own[name], ...env };
+      const environment = name === 'rollout-controller' ? { ...env, ...own } : { ...own, ...env };
       environments.set(name, environment);
       services.set(name, ServiceProcess.start(name, portBase + i + 1, environment));
     }
-    const mesh = new Mesh(services, [
-      featureStoreKeys(featureSet),
-      `${decisionPrefix}:*`,
-      `${auditPrefix}:*`,
-      `${reviewPrefix}:*`,
-    ], environments);
+    const mesh = new Mesh(services, isolated.redisKeyPatterns, environments);
     try {
       await Promise.all([...services.values()].map((s) => s.listening(60_000)));
     } catch (error) {
