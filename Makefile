@@ -152,6 +152,14 @@ dataset:
 retrain:
 	infra/local/mlflow/retrain.sh
 
+.PHONY: images
+
+# OCI images of the seven Node services and the model trainer, built with buildah from this
+# checkout's dist/ and node_modules (no Docker, no registry): localhost/claims-mesh/<name>:<rev> and :dev.
+# See infra/images/README.md.
+images: build
+	infra/images/build.sh
+
 .PHONY: k6 load bench
 
 # k6 built from the Go module proxy into .cache/k6-<version> (minutes once, then instant).

@@ -19,7 +19,8 @@ NODE_SERVICES=(ingest feature inference-gateway decision human-task audit rollou
 RUNTIME_LIBS=(contracts kafka platform telemetry triton)
 KAFKA_CLIENT=node_modules/@confluentinc/kafka-javascript
 REPO=localhost/claims-mesh
-SOURCE_URL=${IMAGE_SOURCE_URL:-https://github.com/claims-mesh/claims-mesh}
+# org.opencontainers.image.source: IMAGE_SOURCE_URL, else the checkout's origin, else the checkout itself.
+SOURCE_URL=${IMAGE_SOURCE_URL:-$(git -C "$ROOT" remote get-url origin 2>/dev/null || echo "file://$ROOT")}
 
 started=$(date +%s)
 log() { echo "[images] $*"; }
@@ -53,9 +54,9 @@ tree_hash() {
 image_label() { podman image inspect --format "{{ index .Labels \"$2\" }}" "$1" 2>/dev/null || true; }
 
 # ---------------------------------------------------------------------------------------------
-# 1. The base filesystem: the shared libraries the node binary and the Kafka client's native
-#    addon load, taken from the Debian packages that provide them on this machine (same versions),
-#    plus a CA bundle, a passwd/group with the unprivileged user 10001, /tmp, and node itself.
+# 1. A base filesystem: the shared libraries some binaries load, taken from the Debian packages
+#    that ship them on this machine (same versions), plus a CA bundle, a passwd/group with the
+#    unprivileged user 10001 and /tmp; then a finishing step adds the interpreter.
 # ---------------------------------------------------------------------------------------------
 debian_package_of() { # a library path as ldd prints it -> the Debian package that ships it
   local path=$1 candidate owner
@@ -67,29 +68,33 @@ debian_package_of() { # a library path as ldd prints it -> the Debian package th
   return 1
 }
 
-stage_base() {
-  local binaries=("$NODE_BIN" "$ROOT/$KAFKA_CLIENT"/build/Release/*.node "$ROOT/$KAFKA_CLIENT"/build/deps/librdkafka.so.1 "$ROOT/$KAFKA_CLIENT"/build/deps/librdkafka++.so.1)
+# stage_rootfs NAME FINISH "EXTRA PACKAGES" FILE... -> $STAGE/NAME, its key in $STAGE/NAME.key
+stage_rootfs() {
+  local name=$1 finish=$2 extra=$3
+  shift 3
+  local files=("$@") rootfs=$STAGE/$name recipe
+  recipe=$(declare -f stage_rootfs debian_package_of "$finish"; echo "$extra")
   # Nothing to do when neither the binaries nor the machine's installed packages changed.
   local prekey
-  prekey=$( (stat -c '%n %s %Y' "${binaries[@]}" /var/lib/dpkg/status; sed -n '/^stage_base()/,/^}/p' "$0") | sha256sum | cut -c1-16)
-  if [ -f "$STAGE/base.key" ] && [ "$(cat "$STAGE/base.prekey" 2>/dev/null)" = "$prekey" ]; then return; fi
+  prekey=$( (stat -c '%n %s %Y' "${files[@]}" /var/lib/dpkg/status; echo "$recipe") | sha256sum | cut -c1-16)
+  if [ -f "$STAGE/$name.key" ] && [ "$(cat "$STAGE/$name.prekey" 2>/dev/null)" = "$prekey" ]; then return; fi
   local libs packages=() pkg
-  libs=$(for b in "${binaries[@]}"; do ldd "$b"; done | awk '/=> \// { print $3 } /^\s*\/lib/ { print $1 }' | grep -v "$ROOT" | sort -u)
+  libs=$(for f in "${files[@]}"; do ldd "$f"; done | awk '/=> \// { print $3 } /^\s*\/lib/ { print $1 }' |
+    grep -v -e "^$ROOT/" -e "^$STAGE/" | sort -u)
   while read -r lib; do packages+=("$(debian_package_of "$lib")"); done <<< "$libs"
-  packages+=(ca-certificates)
+  packages+=(ca-certificates $extra)
   mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u)
   local pinned=() key
   for pkg in "${packages[@]}"; do pinned+=("$pkg=$(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null || apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')"); done
-  key=$( (printf '%s\n' "${pinned[@]}"; sha256sum "$NODE_BIN" | cut -c1-64; sed -n '/^stage_base()/,/^}/p' "$0") | sha256sum | cut -c1-16)
-  if [ "$(cat "$STAGE/base.key" 2>/dev/null)" = "$key" ]; then echo "$prekey" > "$STAGE/base.prekey"; return; fi
+  key=$( (printf '%s\n' "${pinned[@]}"; sha256sum "${files[@]}" | cut -c1-64; echo "$recipe") | sha256sum | cut -c1-16)
+  if [ "$(cat "$STAGE/$name.key" 2>/dev/null)" = "$key" ]; then echo "$prekey" > "$STAGE/$name.prekey"; return; fi
 
-  log "base filesystem from ${#pinned[@]} Debian packages: ${packages[*]}"
+  log "$name filesystem from ${#pinned[@]} Debian packages: ${packages[*]}"
   mkdir -p "$STAGE/debs"
   (cd "$STAGE/debs" && for p in "${pinned[@]}"; do
      ls "${p%%=*}_${p#*=}"_*.deb "${p%%=*}_$(sed 's/:/%3a/' <<< "${p#*=}")"_*.deb >/dev/null 2>&1 && continue
      apt-get download -qq -o APT::Sandbox::User=root "$p" 2>/dev/null || apt-get download -qq -o APT::Sandbox::User=root "${p%%=*}"
    done)
-  local rootfs=$STAGE/base
   rm -rf "$rootfs" && mkdir -p "$rootfs"/{usr/bin,usr/lib,usr/lib64,usr/sbin,etc,tmp,app}
   # Debian 12 is merged-/usr: /lib, /lib64, /bin and /sbin are links into /usr.
   ln -s usr/bin "$rootfs/bin"; ln -s usr/lib "$rootfs/lib"; ln -s usr/lib64 "$rootfs/lib64"; ln -s usr/sbin "$rootfs/sbin"
@@ -101,18 +106,25 @@ stage_base() {
   # One PEM bundle made from the CA certificates the package ships (what update-ca-certificates does).
   mkdir -p "$rootfs/etc/ssl/certs"
   cat "$rootfs"/usr/share/ca-certificates/mozilla/*.crt > "$rootfs/etc/ssl/certs/ca-certificates.crt"
-  # Nothing that needs a shell or a package manager, and no documentation.
+  # No programs (the finishing step adds the one the image runs), no documentation.
   rm -rf "$rootfs"/usr/share/{doc,man,info,lintian,bug,ca-certificates} "$rootfs"/usr/sbin/* "$rootfs"/usr/bin/* \
     "$rootfs"/etc/ca-certificates* "$rootfs"/usr/lib/x86_64-linux-gnu/gconv "$rootfs"/usr/lib/ssl/misc
   printf 'root:x:0:0:root:/root:/usr/sbin/nologin\napp:x:10001:10001:claims-mesh:/tmp:/usr/sbin/nologin\n' > "$rootfs/etc/passwd"
   printf 'root:x:0:\napp:x:10001:\n' > "$rootfs/etc/group"
   printf 'hosts: files dns\n' > "$rootfs/etc/nsswitch.conf"
   chmod 1777 "$rootfs/tmp"
-  # Only the node binary from the Node package (no npm, headers or docs), without its static
-  # symbol table and debug sections (18 MB; native addons link against its dynamic symbols, kept).
-  strip --strip-unneeded -o "$rootfs/usr/bin/node" "$NODE_BIN"
-  echo "$key" > "$STAGE/base.key"
-  echo "$prekey" > "$STAGE/base.prekey"
+  "$finish" "$rootfs"
+  echo "$key" > "$STAGE/$name.key"
+  echo "$prekey" > "$STAGE/$name.prekey"
+}
+
+# Only the node binary from the Node package (no npm, headers or docs), without its static
+# symbol table and debug sections (18 MB; native addons link against its dynamic symbols, kept).
+finish_node_base() { strip --strip-unneeded -o "$1/usr/bin/node" "$NODE_BIN"; }
+
+stage_base() {
+  stage_rootfs base finish_node_base "" "$NODE_BIN" "$ROOT/$KAFKA_CLIENT"/build/Release/*.node \
+    "$ROOT/$KAFKA_CLIENT"/build/deps/librdkafka.so.1 "$ROOT/$KAFKA_CLIENT"/build/deps/librdkafka++.so.1
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -168,6 +180,54 @@ stage_service() {
     --exclude='tsconfig*.json' --exclude='*.d.ts' --exclude='*.tsbuildinfo' "$ROOT/services/$name/" "$dir/"
 }
 
+# 4. The model trainer: Debian's Python 3.11 (interpreter and standard library) on a base made
+#    like the Node one, the training packages as wheels from PyPI, and infra/models.
+stage_trainer() {
+  local req=$HERE/trainer-requirements.txt site=$STAGE/trainer-site/opt/trainer/site-packages pin
+  # The pins must be the ones the local stack trains with.
+  while read -r pin; do
+    grep -qxF "$pin" "$ROOT/infra/local/triton/requirements.txt" "$ROOT/infra/dataset/requirements.txt" ||
+      { echo "trainer-requirements.txt: $pin is pinned neither in infra/local/triton nor infra/dataset" >&2; exit 1; }
+  done < <(grep -E '^[A-Za-z0-9_.-]+==' "$req")
+  local sitekey
+  sitekey=$( (cat "$req"; /usr/bin/python3.11 -V) | sha256sum | cut -c1-16)
+  if [ "$(cat "$STAGE/trainer-site.key" 2>/dev/null)" != "$sitekey" ]; then
+    log "trainer: Python packages from PyPI"
+    [ -x "$STAGE/pip-venv/bin/pip" ] || /usr/bin/python3.11 -m venv "$STAGE/pip-venv"
+    rm -rf "$STAGE/trainer-site" && mkdir -p "$site"
+    "$STAGE/pip-venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+      --python-version 3.11 --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64 \
+      -d "$STAGE/wheels" -r "$req"
+    "$STAGE/pip-venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --no-index --find-links "$STAGE/wheels" \
+      --target "$site" -r "$req"
+    # Not needed to run: tests, headers, the console scripts' launchers.
+    find "$site" -depth -type d \( -name tests -o -name test -o -name include \) -path '*/site-packages/*/*' -exec rm -rf {} +
+    rm -rf "$site/bin"
+    echo "$sitekey" > "$STAGE/trainer-site.key"
+  fi
+  local sofiles
+  mapfile -t sofiles < <(find /usr/lib/python3.11/lib-dynload "$site" -name '*.so*' -type f | sort)
+  stage_rootfs trainer-base finish_trainer_base "python3.11-minimal libpython3.11-minimal libpython3.11-stdlib" \
+    /usr/bin/python3.11 "${sofiles[@]}"
+  # The training sources, as infra/models in the repository.
+  mkdir -p "$STAGE/trainer-app/app/infra/models"
+  rsync -a --delete --include='*.py' --include=feature-order.json --include=README.md --exclude='*' \
+    "$ROOT/infra/models/" "$STAGE/trainer-app/app/infra/models/"
+}
+
+# Python from its Debian package, the staged site-packages, and a `git` that answers as outside a
+# repository does: infra/models/code_version.py asks git first and falls back on a content hash.
+finish_trainer_base() {
+  local rootfs=$1
+  dpkg-deb --fsys-tarfile "$(ls -t "$STAGE"/debs/python3.11-minimal_*.deb | head -n 1)" |
+    tar -x --keep-directory-symlink -C "$rootfs" ./usr/bin/python3.11
+  rm -rf "$rootfs"/usr/lib/python3.11/{ensurepip,idlelib,lib2to3,pydoc_data,tkinter,turtledemo}
+  mkdir -p "$rootfs/opt/trainer"
+  cp -a "$STAGE/trainer-site/opt/trainer/site-packages" "$rootfs/opt/trainer/"
+  printf '#!/usr/bin/python3.11\nimport sys\nsys.stderr.write("fatal: not a git repository (this image has no repository)\\n")\nsys.exit(128)\n' > "$rootfs/usr/bin/git"
+  chmod 0755 "$rootfs/usr/bin/git"
+}
+
 # Commits `from` + the contents of `dir` (copied to /) as `tag`, unless an image with the same
 # inputs exists; prints the image id.
 layer_image() {
@@ -204,7 +264,7 @@ if [ ${#node_wanted[@]} -gt 0 ]; then
   layer_image "$REPO/node-base:$base_inputs" scratch "$STAGE/base" "$base_inputs" >/dev/null
   runtime_inputs=$( (echo "$base_inputs"; tree_hash "$STAGE/app") | sha256sum | cut -c1-16)
   layer_image "$REPO/node-runtime:$runtime_inputs" "$REPO/node-base:$base_inputs" "$STAGE/app" "$runtime_inputs" \
-    --env NODE_ENV=production --user 10001:10001 --workingdir /app >/dev/null
+    --env PATH=/usr/bin --env NODE_ENV=production --user 10001:10001 --workingdir /app >/dev/null
   for name in "${node_wanted[@]}"; do
     inputs=$( (echo "$runtime_inputs $FULL_REV$DIRTY $VERSION $SOURCE_URL"; tree_hash "$STAGE/services/$name") | sha256sum | cut -c1-16)
     layer_image "$REPO/$name:$REV" "$REPO/node-runtime:$runtime_inputs" "$STAGE/services/$name" "$inputs" \
@@ -220,14 +280,34 @@ fi
 
 for name in "${wanted[@]}"; do
   [ "$name" = trainer ] || continue
-  "$HERE/trainer/build.sh" "$REV" "$FULL_REV$DIRTY" "$VERSION" "$SOURCE_URL"
+  t=$(date +%s)
+  stage_trainer
+  log "trainer staged in $(( $(date +%s) - t ))s"
+  trainer_base_inputs=$(cat "$STAGE/trainer-base.key")
+  layer_image "$REPO/trainer-base:$trainer_base_inputs" scratch "$STAGE/trainer-base" "$trainer_base_inputs" >/dev/null
+  trainer_inputs=$( (echo "$trainer_base_inputs $FULL_REV$DIRTY $VERSION $SOURCE_URL"; tree_hash "$STAGE/trainer-app") | sha256sum | cut -c1-16)
+  layer_image "$REPO/trainer:$REV" "$REPO/trainer-base:$trainer_base_inputs" "$STAGE/trainer-app" "$trainer_inputs" \
+    "${common_labels[@]}" \
+    --label org.opencontainers.image.title="claims-mesh trainer" \
+    --label org.opencontainers.image.description="claims-mesh fraud model trainer (infra/models: train.py, retrain.py)" \
+    --env PATH=/usr/bin --env PYTHONPATH=/opt/trainer/site-packages --env PYTHONDONTWRITEBYTECODE=1 --env PYTHONUNBUFFERED=1 \
+    --env OMP_NUM_THREADS=1 --env OPENBLAS_NUM_THREADS=1 \
+    --user 10001:10001 --workingdir /app/infra/models \
+    --entrypoint '["python3.11"]' --cmd '["train.py", "/tmp/models"]' >/dev/null
+  podman tag "$REPO/trainer:$REV" "$REPO/trainer:dev"
   built+=(trainer)
 done
 
 # Superseded images of this script (older base/runtime tags, untagged service images) go.
-if [ ${#node_wanted[@]} -gt 0 ]; then
-  stale=$(podman images --format '{{.Repository}}:{{.Tag}}' | grep -E "^$REPO/node-(base|runtime):" |
-    grep -vxF -e "$REPO/node-base:$base_inputs" -e "$REPO/node-runtime:$runtime_inputs" || true)
+current=()
+[ ${#node_wanted[@]} -eq 0 ] || current+=(-e "$REPO/node-base:$base_inputs" -e "$REPO/node-runtime:$runtime_inputs")
+[ -z "${trainer_base_inputs:-}" ] || current+=(-e "$REPO/trainer-base:$trainer_base_inputs")
+if [ ${#current[@]} -gt 0 ]; then
+  stale=$(podman images --format '{{.Repository}}:{{.Tag}}' | grep -E "^$REPO/(node-base|node-runtime|trainer-base):" |
+    grep -vxF "${current[@]}" || true)
+  # Only the kinds rebuilt now: a node-only run leaves the trainer's base alone, and the reverse.
+  [ ${#node_wanted[@]} -gt 0 ] || stale=$(grep "/trainer-base:" <<< "$stale" || true)
+  [ -n "${trainer_base_inputs:-}" ] || stale=$(grep -v "/trainer-base:" <<< "$stale" || true)
   [ -z "$stale" ] || podman rmi $stale >/dev/null 2>&1 || true
   dangling=$(podman images -q --filter dangling=true --filter label=claims-mesh.inputs)
   [ -z "$dangling" ] || podman rmi $dangling >/dev/null 2>&1 || true
