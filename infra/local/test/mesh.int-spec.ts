@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimDecided, ClaimSubmitted } from '@claims-mesh/contracts';
 import type { Kafka } from '@claims-mesh/kafka';
-import { CHROMIUM, CHROMIUM_ARGS, Mesh, sampleClaim, stack, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
+import { CHROMIUM, CHROMIUM_ARGS, decidedLineage, freshClaimRequest, Lineage, Mesh, postClaim, sampleClaim, stack, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,15 +10,6 @@ import { chromium, Page } from 'playwright-core';
 // The whole mesh as real processes against the real stack (Kafka, registry, Redis, Triton,
 // Jaeger): what a claim's journey looks like from the outside.
 
-interface Stage {
-  stage: string;
-  eventId: string | null;
-}
-interface Lineage {
-  stages: Stage[];
-  provenance: Record<string, unknown>;
-  finalDecision: { action: string } | null;
-}
 interface JaegerSpan {
   spanID: string;
   operationName: string;
@@ -43,23 +34,6 @@ async function keyboardTo(page: Page, selector: string): Promise<void> {
   throw new Error(`Tab never reached ${selector}`);
 }
 
-function claimRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    customerId: `cust-${randomUUID().slice(0, 8)}`,
-    policyId: 'pol-e2e',
-    policyStartDate: '2024-03-01',
-    product: 'phone',
-    amountMinor: 45900,
-    currency: 'EUR',
-    channel: 'WEB',
-    description: 'Screen cracked after a fall.',
-    mediaCount: 2,
-    serialNumber: `SN-${randomUUID().slice(0, 8)}`,
-    region: 'EU-WEST',
-    ...overrides,
-  };
-}
-
 describe('the mesh end to end (all six services, real stack)', () => {
   let mesh: Mesh;
   let kafka: Kafka;
@@ -78,15 +52,6 @@ describe('the mesh end to end (all six services, real stack)', () => {
     await decided?.stop();
   });
 
-  async function submit(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<string> {
-    const res = await fetch(mesh.service('ingest').url('/v1/claims'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': 'dev-ingest-key', ...headers },
-      body: JSON.stringify(body),
-    });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { claimId: string }).claimId;
-  }
 
   async function lineageOf(claimId: string): Promise<Lineage | undefined> {
     const res = await fetch(mesh.service('audit').url(`/v1/lineage/${claimId}`), { headers: { 'x-api-key': 'dev-auditor-key' } });
@@ -98,22 +63,10 @@ describe('the mesh end to end (all six services, real stack)', () => {
     return Promise.all(mine.map((m) => serde.decode<ClaimDecided>(DECIDED, m.value)));
   }
 
-  async function completeLineage(claimId: string): Promise<Lineage> {
-    return waitFor(
-      `the complete lineage of ${claimId}`,
-      async () => {
-        const lineage = await lineageOf(claimId);
-        const stages = new Set(lineage?.stages.map((s) => s.stage));
-        return ['submitted', 'enriched', 'scored', 'decided'].every((s) => stages.has(s)) ? lineage : undefined;
-      },
-      60_000,
-      500,
-    );
-  }
 
   it('gives a claim posted to ingest a complete lineage within seconds', async () => {
-    const claimId = await submit(claimRequest());
-    const lineage = await completeLineage(claimId);
+    const claimId = await postClaim(mesh.service('ingest').url(''), freshClaimRequest());
+    const lineage = await decidedLineage(mesh.service('audit').url(''), claimId);
     expect(lineage.stages.map((s) => s.stage).slice(0, 4)).toEqual(['submitted', 'enriched', 'scored', 'decided']);
     expect(lineage.provenance).toEqual(
       expect.objectContaining({
@@ -135,7 +88,7 @@ describe('the mesh end to end (all six services, real stack)', () => {
     await producer.send({ topic: 'claims.submitted.v1', messages: [{ key: claim.claimId, value }, { key: claim.claimId, value }] });
     await producer.disconnect();
 
-    const lineage = await completeLineage(claim.claimId);
+    const lineage = await decidedLineage(mesh.service('audit').url(''), claim.claimId);
     await new Promise((resolve) => setTimeout(resolve, 3000)); // room for a duplicate to show up
     const again = (await lineageOf(claim.claimId)) as Lineage;
     for (const stage of ['submitted', 'enriched', 'scored', 'decided']) {
@@ -150,9 +103,9 @@ describe('the mesh end to end (all six services, real stack)', () => {
     expect(existsSync(CHROMIUM)).toBe(true); // `make test` installs Debian's chromium
     // A serial number claimed before: the rule set sends the second claim to review.
     const serialNumber = `SN-${randomUUID().slice(0, 8)}`;
-    const earlier = await submit(claimRequest({ serialNumber }));
+    const earlier = await postClaim(mesh.service('ingest').url(''), freshClaimRequest({ serialNumber }));
     await waitFor('the earlier claim decided', async () => ((await decisionsOf(earlier)).length ? true : undefined), 60_000);
-    const claimId = await submit(claimRequest({ serialNumber }));
+    const claimId = await postClaim(mesh.service('ingest').url(''), freshClaimRequest({ serialNumber }));
     const [firstDecision] = await waitFor('the decision', async () => {
       const decisions = await decisionsOf(claimId);
       return decisions.length ? decisions : undefined;
@@ -199,8 +152,8 @@ describe('the mesh end to end (all six services, real stack)', () => {
   });
 
   it("shows one claim's whole journey as one Jaeger trace", async () => {
-    const claimId = await submit(claimRequest());
-    await completeLineage(claimId);
+    const claimId = await postClaim(mesh.service('ingest').url(''), freshClaimRequest());
+    await decidedLineage(mesh.service('audit').url(''), claimId);
     const tags = encodeURIComponent(JSON.stringify({ 'claim.id': claimId }));
     const trace = await waitFor(
       'the trace in Jaeger with every service',

@@ -15,3 +15,4 @@ export * from './chromium';
 export * from './webhook-receiver';
 export * from './redis-keys';
 export * from './personal-data';
+export * from './claim-journey';
