@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { AvroSerde, meshSubjects, meshTopics, registerSchemas } from '@claims-me
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { createKafka, ensureTopics, KafkaConnectionOptions, librdkafkaConfig, saslFromEnv, tlsFromEnv } from '@claims-mesh/kafka';
 import { redisSecurityFromEnv } from '@claims-mesh/platform';
-import { MESH_SERVICES, ServiceProcess, waitFor } from '@claims-mesh/testing';
+import { DECIDED_STAGES, decidedLineage, freshClaimRequest, MESH_SERVICES, postClaim, ServiceProcess, waitFor } from '@claims-mesh/testing';
 import { TritonClient } from '@claims-mesh/triton';
 
 // `stack up --tls` on a stack of its own (own data dir, ports 196xx, one Triton shard): the shared
@@ -195,38 +194,9 @@ describe('the TLS stack (stack up --tls, isolated)', () => {
           await waitFor(`${s.name} ready on the TLS stack`, async () => ((await fetch(s.url('/health/ready'))).ok ? true : undefined), 90_000, 500);
         }),
       );
-      const res = await fetch(service('ingest').url('/v1/claims'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': 'dev-ingest-key' },
-        body: JSON.stringify({
-          customerId: `cust-${randomUUID().slice(0, 8)}`,
-          policyId: 'pol-tls',
-          policyStartDate: '2024-03-01',
-          product: 'phone',
-          amountMinor: 45900,
-          currency: 'EUR',
-          channel: 'WEB',
-          description: 'Screen cracked after a fall.',
-          mediaCount: 2,
-          serialNumber: `SN-${randomUUID().slice(0, 8)}`,
-          region: 'EU-WEST',
-        }),
-      });
-      expect(res.status).toBe(202);
-      const { claimId } = (await res.json()) as { claimId: string };
-      const stages = await waitFor(
-        'the claim decided in its lineage',
-        async () => {
-          const lineage = await fetch(service('audit').url(`/v1/lineage/${claimId}`), { headers: { 'x-api-key': 'dev-auditor-key' } });
-          if (lineage.status !== 200) throw new Error(`no lineage yet (HTTP ${lineage.status})`);
-          const found = ((await lineage.json()) as { stages: { stage: string }[] }).stages.map((s) => s.stage);
-          if (!found.includes('decided')) throw new Error(`stages so far: ${found.join(', ')}`);
-          return found;
-        },
-        60_000,
-        500,
-      );
-      expect(stages.slice(0, 4)).toEqual(['submitted', 'enriched', 'scored', 'decided']);
+      const claimId = await postClaim(service('ingest').url(''), freshClaimRequest({ policyId: 'pol-tls' }));
+      const { stages } = await decidedLineage(service('audit').url(''), claimId);
+      expect(stages.map((s) => s.stage).slice(0, 4)).toEqual(DECIDED_STAGES);
       // The mesh's secrets stay out of its logs.
       const secrets = [join(dataDir, 'kafka', 'secrets', 'mesh.password'), ...MESH_SERVICES.filter((n) => n !== 'inference-gateway').map(redisPasswordFile)].map(
         (file) => readFileSync(file, 'utf8').trim(),
