@@ -228,15 +228,15 @@ finish_trainer_base() {
   chmod 0755 "$rootfs/usr/bin/git"
 }
 
-# Commits `from` + the contents of `dir` (copied to /) as `tag`, unless an image with the same
-# inputs exists; prints the image id.
+# Commits `from` + the contents of `dir` (copied to `dest`) as `tag`, unless an image with the
+# same inputs exists; prints the image id.
 layer_image() {
-  local tag=$1 from=$2 dir=$3 inputs=$4
-  shift 4
+  local tag=$1 from=$2 dir=$3 dest=$4 inputs=$5
+  shift 5
   if [ "$(image_label "$tag" claims-mesh.inputs)" = "$inputs" ]; then podman image inspect --format '{{.Id}}' "$tag"; return; fi
   local ctr
   ctr=$(buildah from --pull=never "$from")
-  buildah copy --quiet --chown 0:0 "$ctr" "$dir" / >/dev/null
+  buildah copy --quiet --chown 0:0 "$ctr" "$dir" "$dest" >/dev/null
   buildah config --label claims-mesh.inputs="$inputs" "$@" "$ctr"
   buildah commit --quiet --rm "$ctr" "$tag"
 }
@@ -261,13 +261,13 @@ if [ ${#node_wanted[@]} -gt 0 ]; then
   log "staged in $(( $(date +%s) - t ))s"
 
   base_inputs=$(cat "$STAGE/base.key")
-  layer_image "$REPO/node-base:$base_inputs" scratch "$STAGE/base" "$base_inputs" >/dev/null
-  runtime_inputs=$( (echo "$base_inputs"; tree_hash "$STAGE/app") | sha256sum | cut -c1-16)
-  layer_image "$REPO/node-runtime:$runtime_inputs" "$REPO/node-base:$base_inputs" "$STAGE/app" "$runtime_inputs" \
+  layer_image "$REPO/node-base:$base_inputs" scratch "$STAGE/base" / "$base_inputs" >/dev/null
+  runtime_inputs=$( (echo "$base_inputs /app"; tree_hash "$STAGE/app") | sha256sum | cut -c1-16)
+  layer_image "$REPO/node-runtime:$runtime_inputs" "$REPO/node-base:$base_inputs" "$STAGE/app" /app "$runtime_inputs" \
     --env PATH=/usr/bin --env NODE_ENV=production --user 10001:10001 --workingdir /app >/dev/null
   for name in "${node_wanted[@]}"; do
     inputs=$( (echo "$runtime_inputs $FULL_REV$DIRTY $VERSION $SOURCE_URL"; tree_hash "$STAGE/services/$name") | sha256sum | cut -c1-16)
-    layer_image "$REPO/$name:$REV" "$REPO/node-runtime:$runtime_inputs" "$STAGE/services/$name" "$inputs" \
+    layer_image "$REPO/$name:$REV" "$REPO/node-runtime:$runtime_inputs" "$STAGE/services/$name" / "$inputs" \
       "${common_labels[@]}" \
       --label org.opencontainers.image.title="claims-mesh $name" \
       --label org.opencontainers.image.description="claims-mesh service $name (services/$name)" \
@@ -284,9 +284,9 @@ for name in "${wanted[@]}"; do
   stage_trainer
   log "trainer staged in $(( $(date +%s) - t ))s"
   trainer_base_inputs=$(cat "$STAGE/trainer-base.key")
-  layer_image "$REPO/trainer-base:$trainer_base_inputs" scratch "$STAGE/trainer-base" "$trainer_base_inputs" >/dev/null
+  layer_image "$REPO/trainer-base:$trainer_base_inputs" scratch "$STAGE/trainer-base" / "$trainer_base_inputs" >/dev/null
   trainer_inputs=$( (echo "$trainer_base_inputs $FULL_REV$DIRTY $VERSION $SOURCE_URL"; tree_hash "$STAGE/trainer-app") | sha256sum | cut -c1-16)
-  layer_image "$REPO/trainer:$REV" "$REPO/trainer-base:$trainer_base_inputs" "$STAGE/trainer-app" "$trainer_inputs" \
+  layer_image "$REPO/trainer:$REV" "$REPO/trainer-base:$trainer_base_inputs" "$STAGE/trainer-app" / "$trainer_inputs" \
     "${common_labels[@]}" \
     --label org.opencontainers.image.title="claims-mesh trainer" \
     --label org.opencontainers.image.description="claims-mesh fraud model trainer (infra/models: train.py, retrain.py)" \
@@ -299,6 +299,14 @@ for name in "${wanted[@]}"; do
 done
 
 # Superseded images of this script (older base/runtime tags, untagged service images) go.
+# Older revisions' tags of the images built now too (each holds its own runtime layer), unless
+# IMAGES_KEEP_OLD=1.
+if [ "${IMAGES_KEEP_OLD:-0}" != 1 ]; then
+  for name in "${built[@]}"; do
+    old=$(podman images --format '{{.Repository}}:{{.Tag}}' --filter "reference=$REPO/$name" | grep -vxF -e "$REPO/$name:$REV" -e "$REPO/$name:dev" || true)
+    [ -z "$old" ] || podman rmi $old >/dev/null 2>&1 || true
+  done
+fi
 current=()
 [ ${#node_wanted[@]} -eq 0 ] || current+=(-e "$REPO/node-base:$base_inputs" -e "$REPO/node-runtime:$runtime_inputs")
 [ -z "${trainer_base_inputs:-}" ] || current+=(-e "$REPO/trainer-base:$trainer_base_inputs")

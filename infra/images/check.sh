@@ -52,7 +52,9 @@ for name in "${SERVICES[@]}"; do
     sleep 1
   done
   user=$(podman exec "$container" node -e 'process.stdout.write(String(process.getuid()))' 2>/dev/null || echo '?')
-  printf '%-20s port %s  GET /health/ready -> %s after %ss  (uid %s, read-only rootfs)\n' "$name" "$port" "$status" $(( $(date +%s) - start )) "$user"
+  # The root filesystem refuses writes (only the /tmp emptyDir takes them).
+  write=$(podman exec "$container" node -e 'try { require("fs").writeFileSync("/app/probe", "") ; console.log("writable") } catch (e) { console.log(e.code) }' 2>/dev/null || echo '?')
+  printf '%-20s port %s  GET /health/ready -> %s after %ss  (uid %s, write to /app: %s)\n' "$name" "$port" "$status" $(( $(date +%s) - start )) "$user" "$write"
   if [ "$status" != 200 ]; then
     failed=1
     podman logs --tail 30 "$container" 2>&1 | sed 's/^/    /'
