@@ -19,3 +19,4 @@ export * from './erasure/erasure-topics';
 export * from './erasure/erased-subjects';
 export * from './erasure/redact';
 export * from './erasure/subject-erasures';
+export * from './erasure/erasure-participant';

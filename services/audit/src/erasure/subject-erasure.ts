@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { deterministicUuid, type ErasureRequest } from '@claims-mesh/contracts';
-import { ErasableStore, ErasedSubjects, REDIS, SubjectErasures } from '@claims-mesh/platform';
+import { ErasedSubjects, ErasureParticipant, REDIS, SubjectErasures } from '@claims-mesh/platform';
 import Redis from 'ioredis';
 import { AuditConfig } from '../config';
 import { LINEAGE_FIELDS, LineageKeys } from '../lineage/lineage-keys';
@@ -14,23 +14,17 @@ import { StageEntry } from '../lineage/stages';
  * replayed) are indexed without them.
  */
 @Injectable()
-export class SubjectErasure implements ErasableStore, OnModuleInit {
-  readonly name = 'audit-lineage';
-  readonly erased: ErasedSubjects;
+export class SubjectErasure extends ErasureParticipant {
   private readonly retentionSeconds: number;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: LineageKeys,
-    private readonly erasures: SubjectErasures,
+    erasures: SubjectErasures,
     config: AuditConfig,
   ) {
+    super('audit-lineage', new ErasedSubjects(redis, keys.erasureProgress('audit-lineage'), config.AUDIT_RETENTION_DAYS * 86_400), erasures);
     this.retentionSeconds = config.AUDIT_RETENTION_DAYS * 86_400;
-    this.erased = new ErasedSubjects(redis, keys.erasureProgress(this.name), this.retentionSeconds);
-  }
-
-  onModuleInit(): void {
-    this.erasures.register(this);
   }
 
   /** Applying it twice keeps the first erasure step, and deletes whatever arrived since. */

@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ErasureRequest } from '@claims-mesh/contracts';
-import { ErasableStore, ErasedSubjects, PersonalData, REDIS, SubjectErasures } from '@claims-mesh/platform';
+import { ErasedSubjects, ErasureParticipant, PersonalData, REDIS, SubjectErasures } from '@claims-mesh/platform';
 import Redis from 'ioredis';
 import { AuditConfig } from '../config';
 import { LineageKeys } from '../lineage/lineage-keys';
@@ -12,22 +12,15 @@ import { LineageKeys } from '../lineage/lineage-keys';
  * for the erasure; the others only forget a key they hold.
  */
 @Injectable()
-export class SubjectKeysErasure implements ErasableStore, OnModuleInit {
-  readonly name = 'subject-keys';
-  readonly erased: ErasedSubjects;
-
+export class SubjectKeysErasure extends ErasureParticipant {
   constructor(
     @Inject(REDIS) redis: Redis,
     keys: LineageKeys,
     private readonly personalData: PersonalData,
-    private readonly erasures: SubjectErasures,
+    erasures: SubjectErasures,
     config: AuditConfig,
   ) {
-    this.erased = new ErasedSubjects(redis, keys.erasureProgress(this.name), config.AUDIT_RETENTION_DAYS * 86_400);
-  }
-
-  onModuleInit(): void {
-    this.erasures.register(this);
+    super('subject-keys', new ErasedSubjects(redis, keys.erasureProgress('subject-keys'), config.AUDIT_RETENTION_DAYS * 86_400), erasures);
   }
 
   async erase({ subjectRef }: ErasureRequest): Promise<Record<string, number>> {

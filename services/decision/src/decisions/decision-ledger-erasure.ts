@@ -1,6 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { ErasureRequest } from '@claims-mesh/contracts';
-import { ErasableStore, ErasedSubjects, SubjectErasures } from '@claims-mesh/platform';
+import { ErasureParticipant, SubjectErasures } from '@claims-mesh/platform';
 import { DecisionLedger } from './decision-ledger';
 
 /**
@@ -9,19 +9,12 @@ import { DecisionLedger } from './decision-ledger';
  * personal data. The evidence requests beside them hold ids, deadlines and states only.
  */
 @Injectable()
-export class DecisionLedgerErasure implements ErasableStore, OnModuleInit {
-  readonly name = 'decision-ledger';
-  readonly erased: ErasedSubjects;
-
+export class DecisionLedgerErasure extends ErasureParticipant {
   constructor(
     private readonly ledger: DecisionLedger,
-    private readonly erasures: SubjectErasures,
+    erasures: SubjectErasures,
   ) {
-    this.erased = ledger.erased;
-  }
-
-  onModuleInit(): void {
-    this.erasures.register(this);
+    super('decision-ledger', ledger.erased, erasures);
   }
 
   async erase({ subjectRef }: ErasureRequest): Promise<Record<string, number>> {

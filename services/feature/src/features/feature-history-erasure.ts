@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ErasureRequest } from '@claims-mesh/contracts';
-import { ErasableStore, ErasedSubjects, REDIS, SubjectErasures } from '@claims-mesh/platform';
+import { ErasedSubjects, ErasureParticipant, REDIS, SubjectErasures } from '@claims-mesh/platform';
 import Redis from 'ioredis';
 import { FeatureConfig } from '../config';
 import { FeatureKeys } from './feature-keys';
@@ -17,21 +17,14 @@ const SCAN_COUNT = 1000;
  * counted while or after the erasure is applied leaves no history either (forgetErased).
  */
 @Injectable()
-export class FeatureHistoryErasure implements ErasableStore, OnModuleInit {
-  readonly name = 'feature-history';
-  readonly erased: ErasedSubjects;
-
+export class FeatureHistoryErasure extends ErasureParticipant {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    private readonly erasures: SubjectErasures,
+    erasures: SubjectErasures,
     config: FeatureConfig,
   ) {
-    // Kept as long as a history written before the erasure could have lived.
-    this.erased = new ErasedSubjects(redis, FeatureKeys.erasures(), config.HISTORY_TTL_DAYS * 86_400);
-  }
-
-  onModuleInit(): void {
-    this.erasures.register(this);
+    // Marks kept as long as a history written before the erasure could have lived.
+    super('feature-history', new ErasedSubjects(redis, FeatureKeys.erasures(), config.HISTORY_TTL_DAYS * 86_400), erasures);
   }
 
   async erase({ subjectRef }: ErasureRequest): Promise<Record<string, number>> {

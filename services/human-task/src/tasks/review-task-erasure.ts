@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { piiPaths, valueSchema, type ClaimDecided, type ErasureRequest } from '@claims-mesh/contracts';
-import { ErasableStore, ErasedSubjects, PersonalData, REDACTED, redactPaths, REDIS, SubjectErasures } from '@claims-mesh/platform';
+import { ErasedSubjects, ErasureParticipant, PersonalData, REDACTED, redactPaths, REDIS, SubjectErasures } from '@claims-mesh/platform';
 import Redis from 'ioredis';
 import { HumanTaskConfig } from '../config';
 import { ReviewTask } from './review-task';
@@ -16,23 +16,17 @@ const DECISION_PII = piiPaths(valueSchema('ClaimDecided').json);
  * completed while or after the erasure is applied is redacted too (redactIfErased).
  */
 @Injectable()
-export class ReviewTaskErasure implements ErasableStore, OnModuleInit {
-  readonly name = 'review-tasks';
-  readonly erased: ErasedSubjects;
-
+export class ReviewTaskErasure extends ErasureParticipant {
   constructor(
     @Inject(REDIS) redis: Redis,
     private readonly store: TaskStore,
     private readonly personalData: PersonalData,
-    private readonly erasures: SubjectErasures,
+    erasures: SubjectErasures,
     config: HumanTaskConfig,
   ) {
-    // As long as a task opened before the erasure can live.
-    this.erased = new ErasedSubjects(redis, `${config.REDIS_KEY_PREFIX}:erasures:${this.name}`, (config.OPEN_TASK_TTL_DAYS + config.COMPLETED_TASK_TTL_DAYS) * 86_400);
-  }
-
-  onModuleInit(): void {
-    this.erasures.register(this);
+    // Marks kept as long as a task opened before the erasure can live.
+    const ttlSeconds = (config.OPEN_TASK_TTL_DAYS + config.COMPLETED_TASK_TTL_DAYS) * 86_400;
+    super('review-tasks', new ErasedSubjects(redis, `${config.REDIS_KEY_PREFIX}:erasures:review-tasks`, ttlSeconds), erasures);
   }
 
   /** The customer a task's decision is about. */

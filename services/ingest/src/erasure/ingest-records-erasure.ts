@@ -1,5 +1,5 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { ErasableStore, ErasedSubjects, REDIS, SubjectErasures } from '@claims-mesh/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { ErasedSubjects, ErasureParticipant, REDIS, SubjectErasures } from '@claims-mesh/platform';
 import Redis from 'ioredis';
 import { IngestConfig } from '../config';
 
@@ -11,21 +11,10 @@ import { IngestConfig } from '../config';
  * forgets the subject's held data key (SubjectErasures does) so it seals nothing more under it.
  */
 @Injectable()
-export class IngestRecordsErasure implements ErasableStore, OnModuleInit {
-  readonly name = 'ingest-records';
-  readonly erased: ErasedSubjects;
-
-  constructor(
-    @Inject(REDIS) redis: Redis,
-    private readonly erasures: SubjectErasures,
-    config: IngestConfig,
-  ) {
+export class IngestRecordsErasure extends ErasureParticipant {
+  constructor(@Inject(REDIS) redis: Redis, erasures: SubjectErasures, config: IngestConfig) {
     // Only the completion marks: kept as long as the longest-lived of the records (the status view).
-    this.erased = new ErasedSubjects(redis, `${config.INGEST_KEY_PREFIX}:erasures:${this.name}`, config.STATUS_TTL_SECONDS);
-  }
-
-  onModuleInit(): void {
-    this.erasures.register(this);
+    super('ingest-records', new ErasedSubjects(redis, `${config.INGEST_KEY_PREFIX}:erasures:ingest-records`, config.STATUS_TTL_SECONDS), erasures);
   }
 
   erase(): Promise<Record<string, number>> {
