@@ -345,8 +345,10 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
     expect(crdProblems(objs)).toEqual([]);
   });
 
-  it('renders one Deployment and one Service per service, named and labelled app.kubernetes.io/*', () => {
+  it('renders one Deployment and (but on the host network of podman) one Service per service, named and labelled app.kubernetes.io/*', () => {
     expect(serviceDeployments(objs).map(nameOf).sort()).toEqual([...SERVICES].sort());
+    const services = ofKind(objs, 'Service').map(nameOf).filter((name) => (SERVICES as readonly string[]).includes(name));
+    expect(services.sort()).toEqual(v.kubernetesServices ? [...SERVICES].sort() : []);
     for (const o of objs) {
       expect(o.metadata.labels).toEqual(
         expect.objectContaining({
@@ -366,9 +368,12 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
     for (const d of serviceDeployments(objs)) {
       const c = d.spec.template.spec.containers[0];
       expect(c.image).toBe(`${v.image.repository}/${nameOf(d)}:${v.image.tag}`);
-      const port = c.ports.find((p: { name: string }) => p.name === 'http').containerPort;
+      // On the host network no container port is declared (podman would map it): the service's own port is used.
+      const port = v.hostNetwork ? v.services[nameOf(d)].port : c.ports.find((p: { name: string }) => p.name === 'http').containerPort;
+      if (v.hostNetwork) expect(c.ports).toBeUndefined();
       expect(String(port)).toBe(localPorts.get(nameOf(d)));
       expect(c.env.find((e: { name: string }) => e.name === 'PORT').value).toBe(String(port));
+      if (!v.kubernetesServices) continue;
       const svc = ofKind(objs, 'Service').find((s) => nameOf(s) === nameOf(d))!;
       expect(svc.spec.ports).toEqual([expect.objectContaining({ name: 'http', port, targetPort: 'http' })]);
     }
@@ -419,9 +424,10 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
     for (const d of serviceDeployments(objs)) {
       const c = d.spec.template.spec.containers[0];
       expect(d.spec.template.spec.securityContext.runAsUser).toBe(10001);
-      expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
-      expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
-      expect(c.startupProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+      const port = v.hostNetwork ? v.services[nameOf(d)].port : 'http';
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port });
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port });
+      expect(c.startupProbe.httpGet).toEqual({ path: '/health/live', port });
     }
   });
 
@@ -642,7 +648,7 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
       expect(
         objs
           .map((o) => o.kind)
-          .filter((k) => !['Deployment', 'Service', 'ConfigMap', 'ServiceAccount'].includes(k)),
+          .filter((k) => !['Deployment', 'ConfigMap', 'ServiceAccount'].includes(k)),
       ).toEqual([]);
     });
   }
