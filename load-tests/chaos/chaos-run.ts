@@ -19,6 +19,12 @@ export interface ChaosOptions {
   claims: number;
   /** Faults in order, spread evenly over the sending (fault i when i+1 of n+1 parts are accepted). */
   faults: FaultName[];
+  /**
+   * Claims per second sent at most, so that the claims keep coming while the faults strike (a
+   * replica's kill takes about 40 s: its partitions move after the 30 s session); none: as fast as
+   * the mesh takes them.
+   */
+  rate?: number;
   /** Claims accepted but not yet decided at most, so faults always meet claims at every stage. */
   inFlight: number;
   /** How long the mesh may take, after the last claim is sent, to decide them all. */
@@ -97,6 +103,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       // to ask, and the sender must meet a refused connection and retry.
       // With replicas, batch after batch to the next one, as a load balancer would.
       ingestUrl: () => `http://127.0.0.1:${liveMesh.portOf('ingest', nextIngest++ % replicas)}`,
+      rate: options.rate,
       whenRoom: () => roomFor(options.inFlight, () => accepted - decidedCounter.count),
       onAccepted: (n) => (accepted = n),
     });

@@ -6,6 +6,8 @@ const BATCH = 250;
 export interface SenderOptions {
   ingestUrl: () => string;
   claims: number;
+  /** At most this many claims per second, on average from the start (none: as fast as the mesh takes them). */
+  rate?: number;
   /** Resolves when the mesh has room for more claims in flight (the run paces sending by decisions). */
   whenRoom: () => Promise<void>;
   onAccepted: (acceptedSoFar: number) => void;
@@ -31,8 +33,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function sendClaims(options: SenderOptions): Promise<SendResult> {
   const claims = syntheticClaims(options.claims).map((claim) => ({ ...claim, eventId: randomUUID(), claimId: randomUUID() }));
   const result: SendResult = { claimIds: [], retries: 0, shed: 0 };
+  const started = Date.now();
   for (let i = 0; i < claims.length; i += BATCH) {
     await options.whenRoom();
+    if (options.rate) await sleep(Math.max(0, started + (i / options.rate) * 1000 - Date.now()));
     const batch = claims.slice(i, i + BATCH);
     for (;;) {
       const answer = await post(options.ingestUrl(), batch);

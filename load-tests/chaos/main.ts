@@ -3,6 +3,7 @@
 //   CHAOS_CLAIMS (default 50000), BROKERS (1, or 3 for a KRaft cluster with one broker killed),
 //   REPLICAS (processes per service sharing its consumer groups; with 2, a kill SIGKILLs one
 //   replica and checks its partitions move to the other),
+//   CHAOS_RATE (claims/s at most; with replicas, slow enough that sending outlasts the faults),
 //   CHAOS_ENV_FILE (default infra/local/chaos/chaos.env), CHAOS_KEEP_STACK=1 to leave it up.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     brokers,
     replicas,
     claims: Number(process.env.CHAOS_CLAIMS ?? 50_000),
+    rate: process.env.CHAOS_RATE ? Number(process.env.CHAOS_RATE) : undefined,
     faults: process.env.CHAOS_FAULTS ? process.env.CHAOS_FAULTS.split(',') : fullPlan(brokers),
     inFlight: Number(process.env.CHAOS_IN_FLIGHT ?? 4000),
     settleTimeoutMs: Number(process.env.CHAOS_SETTLE_TIMEOUT_MS ?? 600_000),

@@ -19,6 +19,8 @@ it(
       brokers: 1,
       replicas: REPLICAS,
       claims: CLAIMS,
+      // 100 s of sending: both kills (about 40 s each) strike while claims keep coming.
+      rate: 40,
       faults: ['kill:decision+kill:audit', 'kill:ingest'],
       inFlight: 1000,
       settleTimeoutMs: 120_000,
@@ -33,7 +35,11 @@ it(
     );
     // Every fault's note says where the killed replica's partitions went (see faults.ts killReplica).
     expect(report.faults.map((f) => f.name)).toEqual(['kill:decision+kill:audit', 'kill:ingest']);
-    for (const fault of report.faults) expect(fault.note).toMatch(/after the kill/);
+    // ... and that claims kept being decided while they moved: the kills struck under load.
+    for (const fault of report.faults) {
+      for (const [, decided] of fault.note?.matchAll(/after the kill \([0-9.]+ s, (\d+) claims decided meanwhile\)/g) ?? []) expect(Number(decided)).toBeGreaterThan(0);
+      expect(fault.note).toMatch(/after the kill/);
+    }
     expect(Object.keys(report.spread).sort()).toEqual(['audit', 'decision', 'feature', 'human-task', 'inference-gateway', 'ingest']);
   },
   480_000,
