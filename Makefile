@@ -66,6 +66,7 @@ build: install
 
 lint: install
 	nx run-many -t lint --output-style=stream
+	eslint infra/helm infra/images
 
 stack-up:
 	$(STACK) up

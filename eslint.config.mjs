@@ -20,6 +20,8 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js', 'tools/**', 'load-tests/**', '**/*.cli.ts'],
     rules: { 'no-console': 'off' },
   },
+  // Node scripts as ES modules (tools, image staging).
+  { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
   {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.jest } },
