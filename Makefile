@@ -71,8 +71,9 @@ lint: install
 stack-up:
 	$(STACK) up
 
+# Existing topics' configs are checked with Kafka's own ConfigCommand, from the stack's Kafka jars.
 topics: build stack-up
-	node libs/kafka/dist/admin/create-topics.cli.js
+	KAFKA_TOOLS_CLASSPATH="$${STACK_CACHE:-$(CURDIR)/.cache/stack}/kafka/libs/*" node libs/kafka/dist/admin/create-topics.cli.js
 
 # Headless Chromium from Debian for the reviewer page's browser test (never a downloaded browser).
 browser:
