@@ -11,3 +11,4 @@ export * from './drift/psi';
 export * from './drift/drift-reference';
 export * from './contract-version';
 export * from './pii';
+export * from './client-claim';

@@ -1,4 +1,4 @@
-import type { Channel, ReviewOutcome, Route } from '@claims-mesh/contracts';
+import { clientClaimFields, type Channel, type ReviewOutcome, type Route } from '@claims-mesh/contracts';
 import { isOverdue, ReviewTask, statusOf, TaskStatus } from './review-task';
 
 /** A task as the API shows it: times as ISO strings, status and overdue as of the request. */
@@ -47,21 +47,7 @@ export function toView(task: ReviewTask, callerId: string | undefined, now: numb
     overdue: isOverdue(task, now),
     createdAt: iso(task.createdAt),
     lease: status === 'claimed' && task.lease ? { holder: task.lease.holder, expiresAt: iso(task.lease.expiresAt), yours: task.lease.holder === callerId } : null,
-    claim: {
-      customerId: claim.customerId,
-      customerEmail: claim.customerEmail,
-      policyId: claim.policyId,
-      policyStartDate: iso(claim.policyStartDate * 86_400_000).slice(0, 10),
-      product: claim.product,
-      amountMinor: claim.amountMinor,
-      currency: claim.currency,
-      channel: claim.channel,
-      description: claim.description,
-      mediaCount: claim.mediaCount,
-      serialNumber: claim.serialNumber,
-      region: claim.region,
-      submittedAt: iso(claim.timestamps.submittedAt),
-    },
+    claim: clientClaimFields(claim),
     model: {
       name: decision.model.name,
       version: decision.model.version,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClaimSubmitted, deterministicUuid } from '@claims-mesh/contracts';
+import { ClaimSubmitted, clientClaimFields, deterministicUuid } from '@claims-mesh/contracts';
 import { ClaimRequestDto } from './claim-request.dto';
 
 const DAY_MS = 86_400_000;
@@ -53,27 +53,5 @@ export function toClaimSubmitted(request: ClaimRequestDto, ids: ClaimIds, submit
  * fields ingest sets itself (submittedBy, revision, the later stages' times) are left out.
  */
 export function toClaimRequest(claim: ClaimSubmitted): Record<string, unknown> {
-  return {
-    eventId: claim.eventId,
-    claimId: claim.claimId,
-    customerId: claim.customerId,
-    customerEmail: claim.customerEmail ?? undefined,
-    policyId: claim.policyId,
-    policyStartDate: isoText(claim.policyStartDate * DAY_MS).slice(0, 10),
-    product: claim.product,
-    amountMinor: claim.amountMinor,
-    currency: claim.currency,
-    channel: claim.channel,
-    description: claim.description,
-    mediaCount: claim.mediaCount,
-    serialNumber: claim.serialNumber,
-    region: claim.region,
-    submittedAt: isoText(claim.timestamps.submittedAt),
-  };
-}
-
-/** A time out of Date's range becomes text the validator refuses, naming the field, rather than a RangeError. */
-function isoText(epochMs: number): string {
-  const date = new Date(epochMs);
-  return Number.isNaN(date.getTime()) ? String(epochMs) : date.toISOString();
+  return { eventId: claim.eventId, claimId: claim.claimId, ...clientClaimFields(claim), customerEmail: claim.customerEmail ?? undefined };
 }
