@@ -36,7 +36,8 @@ export class LineageReader {
         const values = JSON.parse(json) as Record<string, unknown>;
         const sealed = Object.entries(values).filter(([, value]) => isEnvelope(value));
         if (sealed.length === 0) return [field, json] as const;
-        for (const [path, value] of sealed) values[path] = await this.personalData.codec.openText(value as string);
+        const opened = await Promise.all(sealed.map(([, value]) => this.personalData.codec.openText(value as string)));
+        sealed.forEach(([path], i) => (values[path] = opened[i]));
         return [field, JSON.stringify(values)] as const;
       }),
     );

@@ -37,12 +37,13 @@ export class TaskListing {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     // Does the index hold entries the query filters out? Then fetch in larger chunks.
     const filtered = query.status === 'open' || query.status === 'claimed' || (query.overdue !== undefined && index !== 'due');
-    const tasks: TaskView[] = [];
+    // The page's tasks first, then their views (each opens its claim's personal data) all at once.
+    const page: ReviewTask[] = [];
     let after = query.cursor === undefined ? undefined : memberOf(query.cursor);
     let scanned = 0;
     let exhausted = false;
-    while (tasks.length < limit && scanned < MAX_SCANNED_PER_PAGE && !exhausted) {
-      const chunk = filtered ? FILTERED_CHUNK : limit - tasks.length;
+    while (page.length < limit && scanned < MAX_SCANNED_PER_PAGE && !exhausted) {
+      const chunk = filtered ? FILTERED_CHUNK : limit - page.length;
       const members = await this.store.scan(index, after, chunk, before);
       const found = await this.store.getMany(members.map(taskIdOfMember));
       let seen = 0;
@@ -50,13 +51,17 @@ export class TaskListing {
         after = member;
         seen++;
         const task = found[i];
-        if (task && matches(task, query, now)) tasks.push(await this.views.of(task, callerId, now));
-        if (tasks.length === limit) break;
+        if (task && matches(task, query, now)) page.push(task);
+        if (page.length === limit) break;
       }
       scanned += seen;
       exhausted = members.length < chunk && seen === members.length;
     }
-    const [todo, overdue] = await Promise.all([this.store.openCount(), this.store.overdueCount(now)]);
+    const [tasks, todo, overdue] = await Promise.all([
+      Promise.all(page.map((task) => this.views.of(task, callerId, now))),
+      this.store.openCount(),
+      this.store.overdueCount(now),
+    ]);
     return { tasks, nextCursor: exhausted || after === undefined ? null : cursorOf(after), counts: { todo, overdue } };
   }
 }
