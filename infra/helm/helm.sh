@@ -16,14 +16,9 @@ HELM_MODULE_VERSION=v4.3.2
 HELM_HOME=$ROOT/.cache/helm/$HELM_MODULE_VERSION
 HELM_BIN=$HELM_HOME/helm
 
-if [ ! -x "$HELM_BIN" ]; then
-  . "$ROOT/infra/lib/go-module-build.sh"
-  build_from_module helm "$HELM_MODULE" "$HELM_MODULE_VERSION" cmd/helm "$HELM_BIN" \
-    "-w -s -X helm.sh/helm/v4/internal/version.version=$HELM_MODULE_VERSION -X helm.sh/helm/v4/internal/version.gitTreeState=clean"
-  echo "[helm] $("$HELM_BIN" version --short 2>&1 | head -n 1)" >&2
-else
-  echo "[helm] cached: $HELM_BIN" >&2
-fi
+. "$ROOT/infra/lib/go-module-build.sh"
+go_tool helm "$HELM_MODULE" "$HELM_MODULE_VERSION" cmd/helm "$HELM_BIN" \
+  "-w -s -X helm.sh/helm/v4/internal/version.version=$HELM_MODULE_VERSION -X helm.sh/helm/v4/internal/version.gitTreeState=clean"
 
 # Helm keeps its own state (repositories, plugins, registry logins) beside the binary, not in $HOME:
 # the chart here needs none of it, and nothing leaks into or out of the user's own helm set-up.

@@ -1,7 +1,7 @@
 # Sourced by the scripts that run a Go tool no release binary of which can be downloaded here
 # (promtool, helm): they build it once from the Go module proxy into the ignored cache.
 #
-#   build_from_module TAG MODULE VERSION PACKAGE OUTPUT [LDFLAGS]
+#   go_tool TAG MODULE VERSION PACKAGE OUTPUT [LDFLAGS]   builds OUTPUT unless it is there
 #
 # `go install module/cmd/x@version` refuses modules whose go.mod has replace directives, so the
 # build runs inside the module's directory in the Go module cache, where it is the main module and
@@ -18,4 +18,8 @@ build_from_module() {
   (cd "$dir" && GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -o "$output.partial" -ldflags "$ldflags" "./$package")
   mv -f "$output.partial" "$output"
   echo "[$tag] built in $(( $(date +%s) - start ))s" >&2
+}
+
+go_tool() {
+  if [ -x "$5" ]; then echo "[$1] cached: $5" >&2; else build_from_module "$@"; fi
 }

@@ -15,16 +15,11 @@ PROMETHEUS_MODULE_VERSION=v0.315.0
 PROMTOOL_HOME=$ROOT/.cache/promtool/$PROMETHEUS_MODULE_VERSION
 PROMTOOL_BIN=$PROMTOOL_HOME/promtool
 
-if [ ! -x "$PROMTOOL_BIN" ]; then
-  . "$ROOT/infra/lib/go-module-build.sh"
-  # Version info as Prometheus' own release build sets it (v0.315.0 -> 3.15.0), so --version says what this is.
-  IFS=. read -r _ minor patch <<<"${PROMETHEUS_MODULE_VERSION#v}"
-  version=$((10#$minor / 100)).$((10#$minor % 100)).$patch
-  build_from_module promtool "$PROMETHEUS_MODULE" "$PROMETHEUS_MODULE_VERSION" cmd/promtool "$PROMTOOL_BIN" \
-    "-X github.com/prometheus/common/version.Version=$version -X github.com/prometheus/common/version.Branch=$PROMETHEUS_MODULE_VERSION"
-  echo "[promtool] $("$PROMTOOL_BIN" --version 2>&1 | head -n 1)" >&2
-else
-  echo "[promtool] cached: $PROMTOOL_BIN" >&2
-fi
+. "$ROOT/infra/lib/go-module-build.sh"
+# Version info as Prometheus' own release build sets it (v0.315.0 -> 3.15.0), so --version says what this is.
+IFS=. read -r _ minor patch <<<"${PROMETHEUS_MODULE_VERSION#v}"
+version=$((10#$minor / 100)).$((10#$minor % 100)).$patch
+go_tool promtool "$PROMETHEUS_MODULE" "$PROMETHEUS_MODULE_VERSION" cmd/promtool "$PROMTOOL_BIN" \
+  "-X github.com/prometheus/common/version.Version=$version -X github.com/prometheus/common/version.Branch=$PROMETHEUS_MODULE_VERSION"
 
 exec "$PROMTOOL_BIN" "$@"
