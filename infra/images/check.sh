@@ -6,7 +6,7 @@
 #   infra/images/check.sh [service...]     (images from infra/images/build.sh, tag :dev)
 #
 # The development secrets and key files are mounted read-only from a copy readable by the
-# image's user (the originals are root's, mode 0600), as a Kubernetes secret volume would be.
+# image's user (infra/lib/container-secrets.sh).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -18,10 +18,8 @@ SERVICES=(ingest feature inference-gateway decision human-task audit rollout-con
 if [ $# -gt 0 ]; then SERVICES=("$@"); fi
 
 secrets=$ROOT/.cache/images/check-secrets
-rm -rf "$secrets" && mkdir -p "$secrets"
-cp "$ROOT/.cache/dev-secrets/pii-kek" "$ROOT/.cache/dev-secrets/pseudonym-secret" \
-  "$ROOT/infra/local/api-keys.json" "$ROOT/infra/local/webhooks.json" "$secrets/"
-chown -R 10001:10001 "$secrets" && chmod 0500 "$secrets" && chmod 0400 "$secrets"/*
+. "$ROOT/infra/lib/container-secrets.sh"
+stage_container_secrets "$ROOT" "$secrets"
 
 # The live Triton model repository of the local stack (the rollout controller reads candidates
 # and drift references there), mounted read-only: a check must not change the shared stack.
@@ -39,10 +37,10 @@ for name in "${SERVICES[@]}"; do
     -v "$secrets:/run/secrets/claims-mesh:ro" \
     -v "$TRITON_MODELS:/run/triton-models:ro" -e TRITON_MODEL_REPOSITORY=/run/triton-models \
     -e PORT="$port" \
-    -e PII_KEK_FILE=/run/secrets/claims-mesh/pii-kek \
-    -e PSEUDONYM_SECRET_FILE=/run/secrets/claims-mesh/pseudonym-secret \
-    -e API_KEYS_FILE=/run/secrets/claims-mesh/api-keys.json \
-    -e WEBHOOKS_FILE=/run/secrets/claims-mesh/webhooks.json \
+    -e PII_KEK_FILE=/run/secrets/claims-mesh/.cache/dev-secrets/pii-kek \
+    -e PSEUDONYM_SECRET_FILE=/run/secrets/claims-mesh/.cache/dev-secrets/pseudonym-secret \
+    -e API_KEYS_FILE=/run/secrets/claims-mesh/infra/local/api-keys.json \
+    -e WEBHOOKS_FILE=/run/secrets/claims-mesh/infra/local/webhooks.json \
     "$REPO/$name:$TAG" >/dev/null
   start=$(date +%s) status=000
   while [ $(( $(date +%s) - start )) -lt 90 ]; do
