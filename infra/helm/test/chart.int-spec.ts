@@ -100,8 +100,10 @@ function merge(base: any, over: any): any {
 
 const kindKey = (o: Obj) => `${o.apiVersion}/${o.kind}`;
 const ofKind = (objs: Obj[], kind: string) => objs.filter((o) => o.kind === kind);
-const serviceDeployments = (objs: Obj[]) =>
-  ofKind(objs, 'Deployment').filter((d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'service');
+/** The pods' owners: Deployments, and StatefulSets for the transactional consumers in a cluster. */
+const workloads = (objs: Obj[]) => objs.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+const serviceWorkloads = (objs: Obj[]) =>
+  workloads(objs).filter((d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'service');
 const tritonDeployments = (objs: Obj[]) =>
   ofKind(objs, 'Deployment').filter((d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'triton');
 const nameOf = (o: Obj) => o.metadata.labels?.['app.kubernetes.io/name'] ?? '';
@@ -181,7 +183,7 @@ function codeText(): string {
 /** The problems of the CRD objects' required fields (as their CRDs' schemas require them). */
 function crdProblems(objs: Obj[]): string[] {
   const problems: string[] = [];
-  const deployments = new Set(ofKind(objs, 'Deployment').map((d) => d.metadata.name));
+  const targets = new Set(workloads(objs).map((w) => `${w.kind}/${w.metadata.name}`));
   const triggerAuths = new Set(ofKind(objs, 'TriggerAuthentication').map((t) => t.metadata.name));
   const services = ofKind(objs, 'Service');
   for (const o of objs) {
@@ -191,8 +193,10 @@ function crdProblems(objs: Obj[]): string[] {
       case 'keda.sh/v1alpha1/ScaledObject': {
         const s = o.spec ?? {};
         if (!s.scaleTargetRef?.name) problems.push(`${where}: spec.scaleTargetRef.name missing`);
-        else if (!deployments.has(s.scaleTargetRef.name))
-          problems.push(`${where}: scales ${s.scaleTargetRef.name}, no such Deployment`);
+        else if (!targets.has(`${s.scaleTargetRef.kind}/${s.scaleTargetRef.name}`))
+          problems.push(
+            `${where}: scales ${s.scaleTargetRef.kind} ${s.scaleTargetRef.name}, no such workload`,
+          );
         if (!Array.isArray(s.triggers) || s.triggers.length === 0)
           problems.push(`${where}: spec.triggers missing`);
         for (const t of s.triggers ?? []) {
@@ -307,7 +311,7 @@ describe('the chart copies of repository files', () => {
     );
     const topics = ofKind(objs, 'ConfigMap').find((c) => c.metadata.name === `${RELEASE}-topics`)!;
     expect(JSON.parse(topics.data['topics.json'])).toEqual(topicsFile());
-    const decision = serviceDeployments(objs).find((d) => nameOf(d) === 'decision')!;
+    const decision = serviceWorkloads(objs).find((d) => nameOf(d) === 'decision')!;
     const container = decision.spec.template.spec.containers[0];
     const rulesFile = container.env.find((e: { name: string }) => e.name === 'RULES_FILE').value;
     const mount = container.volumeMounts.find((m: { name: string }) => m.name === 'rules');
@@ -345,9 +349,11 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
     expect(crdProblems(objs)).toEqual([]);
   });
 
-  it('renders one Deployment and (but on the host network of podman) one Service per service, named and labelled app.kubernetes.io/*', () => {
-    expect(serviceDeployments(objs).map(nameOf).sort()).toEqual([...SERVICES].sort());
-    const services = ofKind(objs, 'Service').map(nameOf).filter((name) => (SERVICES as readonly string[]).includes(name));
+  it('renders one workload and (but on the host network of podman) one Service per service, named and labelled app.kubernetes.io/*', () => {
+    expect(serviceWorkloads(objs).map(nameOf).sort()).toEqual([...SERVICES].sort());
+    const services = ofKind(objs, 'Service')
+      .map(nameOf)
+      .filter((name) => (SERVICES as readonly string[]).includes(name));
     expect(services.sort()).toEqual(v.kubernetesServices ? [...SERVICES].sort() : []);
     for (const o of objs) {
       expect(o.metadata.labels).toEqual(
@@ -365,11 +371,13 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
         .split(' ')
         .map((s) => s.split(':') as [string, string]),
     );
-    for (const d of serviceDeployments(objs)) {
+    for (const d of serviceWorkloads(objs)) {
       const c = d.spec.template.spec.containers[0];
       expect(c.image).toBe(`${v.image.repository}/${nameOf(d)}:${v.image.tag}`);
       // On the host network no container port is declared (podman would map it): the service's own port is used.
-      const port = v.hostNetwork ? v.services[nameOf(d)].port : c.ports.find((p: { name: string }) => p.name === 'http').containerPort;
+      const port = v.hostNetwork
+        ? v.services[nameOf(d)].port
+        : c.ports.find((p: { name: string }) => p.name === 'http').containerPort;
       if (v.hostNetwork) expect(c.ports).toBeUndefined();
       expect(String(port)).toBe(localPorts.get(nameOf(d)));
       expect(c.env.find((e: { name: string }) => e.name === 'PORT').value).toBe(String(port));
@@ -379,8 +387,8 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
     }
   });
 
-  it('every Deployment has startup, liveness and readiness probes, resources, and runs non-root on a read-only root with no capabilities', () => {
-    const deployments = ofKind(objs, 'Deployment');
+  it('every workload has startup, liveness and readiness probes, resources, and runs non-root on a read-only root with no capabilities', () => {
+    const deployments = workloads(objs);
     expect(deployments.length).toBeGreaterThanOrEqual(SERVICES.length);
     for (const d of deployments) {
       const pod = d.spec.template.spec;
@@ -421,7 +429,7 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
         expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
       }
     }
-    for (const d of serviceDeployments(objs)) {
+    for (const d of serviceWorkloads(objs)) {
       const c = d.spec.template.spec.containers[0];
       expect(d.spec.template.spec.securityContext.runAsUser).toBe(10001);
       const port = v.hostNetwork ? v.services[nameOf(d)].port : 'http';
@@ -434,7 +442,7 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
   it('sizes each service CPU request as the bench CPU per claim x claims/s per replica x headroom', () => {
     const { claimsPerSecondPerReplica, headroom, minCpuMillicores } = v.sizing;
     expect(claimsPerSecondPerReplica).toBeGreaterThan(0);
-    for (const d of serviceDeployments(objs)) {
+    for (const d of serviceWorkloads(objs)) {
       const svc = v.services[nameOf(d)];
       const expected =
         svc.cpuMillicores ?? Math.ceil(svc.cpuMsPerClaim * claimsPerSecondPerReplica * headroom);
@@ -448,7 +456,7 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
   it('renders no Secret: every secret is a reference, mounted as a file its *_FILE variable names', () => {
     expect(objs.filter((o) => o.kind === 'Secret' || o.data?.password || o.stringData)).toEqual([]);
     const code = codeText();
-    for (const d of serviceDeployments(objs)) {
+    for (const d of serviceWorkloads(objs)) {
       const pod = d.spec.template.spec;
       const c = pod.containers[0];
       const env = new Map<string, string>(
@@ -491,7 +499,7 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
         });
     }
     if (v.deploymentEnv === 'production') {
-      const hostPaths = ofKind(objs, 'Deployment').flatMap((d) =>
+      const hostPaths = workloads(objs).flatMap((d) =>
         d.spec.template.spec.volumes.filter((vol: { hostPath?: unknown }) => vol.hostPath),
       );
       expect(hostPaths).toEqual([]);
@@ -506,7 +514,7 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
     }
     const byService = new Map(scaled.map((s) => [nameOf(s), s]));
     expect(byService.has('rollout-controller')).toBe(false);
-    const controller = serviceDeployments(objs).find((d) => nameOf(d) === 'rollout-controller')!;
+    const controller = serviceWorkloads(objs).find((d) => nameOf(d) === 'rollout-controller')!;
     expect(controller.spec.replicas).toBe(1);
     for (const service of SERVICES.filter((s) => s !== 'rollout-controller')) {
       const inCode = inputTopicsInCode(service);
@@ -523,15 +531,49 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
         service,
         max: Math.max(...topics.map(partitionsOf)),
       });
-      // The Deployment leaves its replica count to KEDA.
-      const d = serviceDeployments(objs).find((x) => nameOf(x) === service)!;
+      // The workload leaves its replica count to KEDA, which scales that very object.
+      const d = serviceWorkloads(objs).find((x) => nameOf(x) === service)!;
       expect(d.spec.replicas).toBeUndefined();
-      expect(s!.spec.scaleTargetRef.name).toBe(d.metadata.name);
+      expect(s!.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: d.kind, name: d.metadata.name });
+    }
+  });
+
+  it('runs the transactional consumers (as services/*/src/service.ts says) as StatefulSets, so a restarted pod keeps its transactional id', () => {
+    const inCode = SERVICES.filter((service) =>
+      /transactional: true/.test(readFileSync(join(ROOT, 'services', service, 'src', 'service.ts'), 'utf8')),
+    );
+    expect(inCode.length).toBeGreaterThan(0);
+    const inValues = SERVICES.filter((service) => v.services[service].transactional === true);
+    expect(inValues).toEqual(inCode);
+    const serviceNames = ofKind(objs, 'Service').map((o) => o.metadata.name);
+    for (const w of serviceWorkloads(objs)) {
+      const service = nameOf(w);
+      const env: { name: string; value: string }[] = w.spec.template.spec.containers[0].env;
+      if (v.hostNetwork) {
+        // Every pod has the host's name there: the service's name names its producer instead.
+        expect({ service, kind: w.kind }).toEqual({ service, kind: 'Deployment' });
+        expect(env).toContainEqual({ name: 'KAFKA_INSTANCE_ID', value: service });
+        continue;
+      }
+      const kind = inCode.includes(service) ? 'StatefulSet' : 'Deployment';
+      expect({ service, kind: w.kind }).toEqual({ service, kind });
+      // The pod's name (its hostname) names the producer: nothing overrides it.
+      expect(env.map((e) => e.name)).not.toContain('KAFKA_INSTANCE_ID');
+      if (kind === 'StatefulSet') {
+        expect(w.spec).toEqual(
+          expect.objectContaining({
+            podManagementPolicy: 'Parallel',
+            updateStrategy: { type: 'RollingUpdate' },
+          }),
+        );
+        expect(w.spec.strategy).toBeUndefined();
+        expect(serviceNames).toContain(w.spec.serviceName);
+      }
     }
   });
 
   it('asks for nvidia.com/gpu exactly when values say gpu: true, and only for Triton', () => {
-    const gpus = ofKind(objs, 'Deployment').flatMap((d) =>
+    const gpus = workloads(objs).flatMap((d) =>
       d.spec.template.spec.containers
         .filter(
           (c: { resources?: { limits?: Record<string, unknown> } }) =>
@@ -577,7 +619,7 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
       expect(hosts.sort()).toEqual(['audit', 'human-task', 'ingest']);
     }
     if (v.podDisruptionBudget.enabled) {
-      for (const d of ofKind(objs, 'Deployment').filter((x) => nameOf(x) !== 'rollout-controller')) {
+      for (const d of workloads(objs).filter((x) => nameOf(x) !== 'rollout-controller')) {
         expect(ofKind(objs, 'PodDisruptionBudget').some((p) => nameOf(p) === nameOf(d))).toBe(true);
         expect(d.spec.template.spec.topologySpreadConstraints?.length).toBeGreaterThan(0);
       }
@@ -636,7 +678,7 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
 
   if (valuesFile === 'values-laptop.yaml') {
     it('runs one replica of each on the host network at 127.0.0.1, for podman kube play', () => {
-      for (const d of serviceDeployments(objs)) {
+      for (const d of serviceWorkloads(objs)) {
         expect(d.spec.replicas).toBe(1);
         expect(d.spec.template.spec.hostNetwork).toBe(true);
         expect(d.spec.template.spec.containers[0].env).toContainEqual({ name: 'HOST', value: '127.0.0.1' });
@@ -646,9 +688,7 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
         });
       }
       expect(
-        objs
-          .map((o) => o.kind)
-          .filter((k) => !['Deployment', 'ConfigMap', 'ServiceAccount'].includes(k)),
+        objs.map((o) => o.kind).filter((k) => !['Deployment', 'ConfigMap', 'ServiceAccount'].includes(k)),
       ).toEqual([]);
     });
   }
@@ -674,7 +714,9 @@ describe('the checks bite', () => {
   });
 
   it('kubernetes-validate (strict) rejects a rendered Deployment with a misspelt field', () => {
-    const d = structuredClone(serviceDeployments(render('values-production.yaml'))[0]);
+    const d = structuredClone(
+      serviceWorkloads(render('values-production.yaml')).find((w) => w.kind === 'Deployment')!,
+    );
     d.spec.template.spec.containers[0].readinessProbe = { httpGett: { path: '/health/ready', port: 'http' } };
     const r = validateCore([d], 'misspelt');
     expect(r.status).not.toBe(0);

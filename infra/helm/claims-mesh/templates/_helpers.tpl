@@ -71,6 +71,11 @@ does not have, so a renamed topic cannot leave a ScaledObject behind.
 {{- max $m (int $s.minCpuMillicores) -}}
 {{- end -}}
 
+{{/* A service's workload kind (workloads.yaml says why): StatefulSet for a transactional consumer off the host network. */}}
+{{- define "mesh.workloadKind" -}}
+{{- if and .svc.transactional (not .root.Values.hostNetwork) -}}StatefulSet{{- else -}}Deployment{{- end -}}
+{{- end -}}
+
 {{/* Whether a secret reference (dict name/key) is given. */}}
 {{- define "mesh.hasSecret" -}}
 {{- if and . .name -}}true{{- end -}}
