@@ -228,11 +228,13 @@ finish_trainer_base() {
   chmod 0755 "$rootfs/usr/bin/git"
 }
 
-# Commits `from` + the contents of `dir` (copied to `dest`) as `tag`, unless an image with the
-# same inputs exists; prints the image id.
+# Commits `from` + the contents of `dir` (copied to `dest`) as `tag`, with the buildah config
+# options that follow, unless an image with the same inputs and options exists; prints the image id.
 layer_image() {
-  local tag=$1 from=$2 dir=$3 dest=$4 inputs=$5
-  shift 5
+  local tag=$1 from=$2 dir=$3 dest=$4 inputs
+  shift 4
+  inputs=$( (echo "$1"; shift; printf '%s\n' "$@") | sha256sum | cut -c1-16)
+  shift
   if [ "$(image_label "$tag" claims-mesh.inputs)" = "$inputs" ]; then podman image inspect --format '{{.Id}}' "$tag"; return; fi
   local ctr
   ctr=$(buildah from --pull=never "$from")
@@ -262,9 +264,14 @@ if [ ${#node_wanted[@]} -gt 0 ]; then
 
   base_inputs=$(cat "$STAGE/base.key")
   layer_image "$REPO/node-base:$base_inputs" scratch "$STAGE/base" / "$base_inputs" >/dev/null
-  runtime_inputs=$( (echo "$base_inputs /app"; tree_hash "$STAGE/app") | sha256sum | cut -c1-16)
+  # The heap bound is a default in the environment, not on the command line, where it would win
+  # over the NODE_OPTIONS a deployment sets (the chart's nodeHeapMb).
+  runtime_config=(--env PATH=/usr/bin --env NODE_ENV=production --env NODE_OPTIONS=--max-old-space-size=256
+    --user 10001:10001 --workingdir /app)
+  # Its tag names its contents and settings: the service images are built on it by that tag.
+  runtime_inputs=$( (echo "$base_inputs /app"; printf '%s\n' "${runtime_config[@]}"; tree_hash "$STAGE/app") | sha256sum | cut -c1-16)
   layer_image "$REPO/node-runtime:$runtime_inputs" "$REPO/node-base:$base_inputs" "$STAGE/app" /app "$runtime_inputs" \
-    --env PATH=/usr/bin --env NODE_ENV=production --user 10001:10001 --workingdir /app >/dev/null
+    "${runtime_config[@]}" >/dev/null
   for name in "${node_wanted[@]}"; do
     inputs=$( (echo "$runtime_inputs $FULL_REV$DIRTY $VERSION $SOURCE_URL"; tree_hash "$STAGE/services/$name") | sha256sum | cut -c1-16)
     layer_image "$REPO/$name:$REV" "$REPO/node-runtime:$runtime_inputs" "$STAGE/services/$name" / "$inputs" \
@@ -272,7 +279,7 @@ if [ ${#node_wanted[@]} -gt 0 ]; then
       --label org.opencontainers.image.title="claims-mesh $name" \
       --label org.opencontainers.image.description="claims-mesh service $name (services/$name)" \
       --user 10001:10001 --workingdir /app \
-      --entrypoint "[\"node\", \"--enable-source-maps\", \"--max-old-space-size=256\", \"/app/services/$name/dist/main.js\"]" >/dev/null
+      --entrypoint "[\"node\", \"--enable-source-maps\", \"/app/services/$name/dist/main.js\"]" >/dev/null
     podman tag "$REPO/$name:$REV" "$REPO/$name:dev"
     built+=("$name")
   done

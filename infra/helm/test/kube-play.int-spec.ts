@@ -27,6 +27,8 @@ const CONTAINERS_CONF = join(ROOT, 'infra', 'images', 'containers.conf');
 const PORT_BASE = 3400;
 const port = (name: string) => PORT_BASE + MESH_SERVICES.indexOf(name) + 1;
 const url = (name: string) => `http://127.0.0.1:${port(name)}`;
+/** The chart's nodeHeapMb for this play: not the images' default (256), so the check below can tell them apart. */
+const HEAP_MB = 320;
 
 async function podman(...args: string[]): Promise<string> {
   const { stdout } = await run('podman', args, {
@@ -79,7 +81,7 @@ describe('the chart on podman (laptop values, podman kube play)', () => {
     // The six services; the rollout controller (a singleton of the cluster values) is not one of them.
     ({ stdout: playOutput } = await run(
       LAPTOP,
-      ['up', '--set', 'image.tag=dev', '--set', 'services.rollout-controller=null', ...values],
+      ['up', '--set', 'image.tag=dev', '--set', `nodeHeapMb=${HEAP_MB}`, '--set', 'services.rollout-controller=null', ...values],
       { maxBuffer: 16 << 20, timeout: 300_000 },
     ));
   }, 1_800_000);
@@ -114,6 +116,20 @@ describe('the chart on podman (laptop values, podman kube play)', () => {
         true,
       ]);
   }, 240_000);
+
+  it("runs each service's node under the chart's heap bound (nodeHeapMb), which no flag of the image overrides", async () => {
+    // What the main process (pid 1 of each container) was started with.
+    const script =
+      "const f = require('fs'); const list = (p) => f.readFileSync(p, 'utf8').split('\\0');" +
+      "process.stdout.write(JSON.stringify({ argv: list('/proc/1/cmdline'), env: list('/proc/1/environ') }))";
+    const containers = await meshContainers();
+    expect(containers).toHaveLength(MESH_SERVICES.length);
+    for (const container of containers) {
+      const started = JSON.parse(await podman('exec', container.name, 'node', '-e', script)) as { argv: string[]; env: string[] };
+      expect([container.name, started.argv.filter((arg) => arg.startsWith('--max-old-space-size'))]).toEqual([container.name, []]);
+      expect([container.name, started.env]).toEqual([container.name, expect.arrayContaining([`NODE_OPTIONS=--max-old-space-size=${HEAP_MB}`])]);
+    }
+  }, 120_000);
 
   it('decides a claim posted to the containerised ingest, and the containerised audit shows its lineage', async () => {
     const claimId = await postClaim(url('ingest'));
