@@ -8,7 +8,7 @@ import { AvroSerde, meshSubjects, meshTopics, registerSchemas } from '@claims-me
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { createKafka, ensureTopics, KafkaConnectionOptions, librdkafkaConfig, saslFromEnv, tlsFromEnv } from '@claims-mesh/kafka';
 import { redisSecurityFromEnv } from '@claims-mesh/platform';
-import { DECIDED_STAGES, decidedLineage, freshClaimRequest, MESH_SERVICES, postClaim, ServiceProcess, waitFor } from '@claims-mesh/testing';
+import { DECIDED_STAGES, decidedLineage, freshClaimRequest, MESH_SERVICES, postClaim, ServiceProcess, STACK_CACHE, waitFor } from '@claims-mesh/testing';
 import { TritonClient } from '@claims-mesh/triton';
 
 // `stack up --tls` on a stack of its own (own data dir, ports 196xx, one Triton shard): the shared
@@ -24,7 +24,7 @@ const COMPONENTS = ['kafka', 'registry', 'redis', 'triton'];
 const PORT = { kafka: 19692, registry: 19681, redis: 19679, tritonGrpc: 19601 };
 const SERVICE_PORT_BASE = 13970;
 /** What `stack up --tls` makes at install (infra/local/tls.sh): the CA clients trust. */
-const CA = join(process.env.STACK_CACHE ?? join(ROOT, '.cache', 'stack'), 'tls', 'ca.pem');
+const CA = join(STACK_CACHE, 'tls', 'ca.pem');
 
 describe('the TLS stack (stack up --tls, isolated)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'stack-tls-'));

@@ -23,6 +23,7 @@ import {
   sampleScored,
   ScratchTopics,
   stack,
+  STACK_CACHE,
   testKafka,
   testProducer,
 } from '@claims-mesh/testing';
@@ -36,7 +37,7 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..', '..');
 const JOB = join(ROOT, 'infra', 'dataset', 'run.sh');
 const VENV_PYTHON = join(
-  process.env.STACK_CACHE ?? join(ROOT, '.cache', 'stack'),
+  STACK_CACHE,
   'dataset',
   'venv',
   'bin',

@@ -6,16 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { meshTopics } from '@claims-mesh/contracts';
-import { stack } from '@claims-mesh/testing';
+import { KAFKA_TOOLS_CLASSPATH, stack } from '@claims-mesh/testing';
 import { createKafka, type KafkaAdmin } from '../src/connection';
 import { alignTopicConfigs, topicOverrides } from '../src/admin/topic-configs';
 
 const run = promisify(execFile);
-const ROOT = join(__dirname, '..', '..', '..');
 const CLI = join(__dirname, '..', 'dist', 'admin', 'create-topics.cli.js');
 const connection = { clientId: 'it-topic-configs', brokers: stack.kafkaBrokers };
 /** The stack's Kafka jars, as the Makefile gives them to create-topics. */
-const tools = { classpath: join(process.env.STACK_CACHE ?? join(ROOT, '.cache', 'stack'), 'kafka', 'libs', '*') };
+const tools = { classpath: KAFKA_TOOLS_CLASSPATH };
 
 async function createTopics(): Promise<string> {
   const { stdout } = await run(process.execPath, [CLI], { env: { ...process.env, KAFKA_BROKERS: stack.kafkaBrokers, KAFKA_TOOLS_CLASSPATH: tools.classpath }, timeout: 120_000 });

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 /** Where the local stack listens; the same variables the services read. */
 export const stack = {
   kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
@@ -8,6 +10,12 @@ export const stack = {
   /** gRPC host:port of each Triton shard. */
   tritonShards: (process.env.TRITON_SHARDS ?? '127.0.0.1:8001,127.0.0.1:8101').split(','),
 };
+
+/** The local stack's install cache (STACK_CACHE, defaulting as infra/local/lib.sh does): venvs, the TLS CA, Kafka's jars. */
+export const STACK_CACHE = process.env.STACK_CACHE ?? join(__dirname, '..', '..', '..', '.cache', 'stack');
+
+/** A java classpath of the stack's Kafka jars, for Kafka's own tools (ConfigCommand, JmxTool). */
+export const KAFKA_TOOLS_CLASSPATH = join(STACK_CACHE, 'kafka', 'libs', '*');
 
 /** A port on loopback where nothing listens, to stand for a dead server. */
 export const DEAD_PORT = 1;

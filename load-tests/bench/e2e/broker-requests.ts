@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { KAFKA_TOOLS_CLASSPATH } from '@claims-mesh/testing';
 import { pidOf } from '../shared/stack-cpu';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../../..');
-const STACK_CACHE = process.env.STACK_CACHE ?? resolve(ROOT, '.cache/stack');
 const PORT = Number(process.env.BENCH_JMX_PORT ?? 9999);
 const JMX_URL = `service:jmx:rmi:///jndi/rmi://127.0.0.1:${PORT}/jmxrmi`;
 const OBJECT_NAME = 'kafka.network:type=RequestMetrics,name=RequestsPerSec,request=*,version=*';
@@ -62,7 +62,7 @@ export class BrokerRequests {
       [
         `-Dlog4j.configuration=file:${resolve(ROOT, 'infra/local/kafka/tools-log4j.properties')}`,
         '-cp',
-        `${STACK_CACHE}/kafka/libs/*`,
+        KAFKA_TOOLS_CLASSPATH,
         'org.apache.kafka.tools.JmxTool',
         '--jmx-url',
         JMX_URL,

@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { ClaimEnriched } from '@claims-mesh/contracts';
 import { fraudModelIo } from '@claims-mesh/triton';
-import { sampleClaim, sampleEnriched } from '@claims-mesh/testing';
+import { sampleClaim, sampleEnriched, STACK_CACHE } from '@claims-mesh/testing';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const GENERATOR = join(ROOT, 'load-tests', 'bench', 'gateway', 'claim_rows.py');
 /** The Python of the stack's Triton install: it has numpy, which the generator needs. */
 const PYTHON = join(
-  process.env.STACK_CACHE ?? join(ROOT, '.cache', 'stack'),
+  STACK_CACHE,
   'triton',
   'venv',
   'bin',
