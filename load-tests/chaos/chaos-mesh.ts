@@ -77,15 +77,19 @@ export class ChaosMesh {
 
   async stop(): Promise<void> {
     await Promise.all([...this.running.values()].map((s) => s.stop()));
-    this.finished.push(...[...this.running].map(([key, process]) => ({ key, process })));
+    this.finished.push(...this.runningProcesses());
     this.running.clear();
+  }
+
+  private runningProcesses(): { key: string; process: ServiceProcess }[] {
+    return [...this.running].map(([key, process]) => ({ key, process }));
   }
 
   /** Writes each process's output to DIR/NAME[#R]-N.log (N = generation: 1 first start, 2 after a kill). */
   writeLogs(dir: string): void {
     mkdirSync(dir, { recursive: true });
     const generation = new Map<string, number>();
-    for (const { key, process } of [...this.finished, ...[...this.running].map(([key, process]) => ({ key, process }))]) {
+    for (const { key, process } of [...this.finished, ...this.runningProcesses()]) {
       const n = (generation.get(key) ?? 0) + 1;
       generation.set(key, n);
       writeFileSync(join(dir, `${key}-${n}.log`), process.logs);

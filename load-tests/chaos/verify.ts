@@ -1,10 +1,9 @@
 import { AvroSerde, ClaimDecided, meshTopics } from '@claims-mesh/contracts';
 import Redis from 'ioredis';
+import { DECIDED_STAGES } from '@claims-mesh/testing';
 import { scanTopics } from './topic-scan';
 
 const DECIDED = 'claims.decided.v1';
-/** The stages every claim of a run without reviews passes through, each exactly once in its lineage. */
-const LINEAGE_STAGES = ['submitted', 'enriched', 'scored', 'decided'];
 
 export interface ChaosCounts {
   /** Claims ingest accepted (202). */
@@ -73,8 +72,9 @@ export async function checkLineage(redis: Redis, claimIds: string[]): Promise<Li
         const stage = /^stage:([a-z-]+):/.exec(field)?.[1];
         if (stage) perStage.set(stage, (perStage.get(stage) ?? 0) + 1);
       }
-      if (LINEAGE_STAGES.some((s) => !perStage.has(s))) result.missing.push(chunk[j]);
-      else if (LINEAGE_STAGES.some((s) => perStage.get(s) !== 1) || perStage.has('dead-lettered')) result.duplicated.push(chunk[j]);
+      // A claim of a run without reviews passes through each decided stage exactly once.
+      if (DECIDED_STAGES.some((s) => !perStage.has(s))) result.missing.push(chunk[j]);
+      else if (DECIDED_STAGES.some((s) => perStage.get(s) !== 1) || perStage.has('dead-lettered')) result.duplicated.push(chunk[j]);
     });
   }
   return result;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AvroSerde, ClaimDecided, ClaimSubmitted } from '@claims-mesh/contracts';
 import type { Kafka } from '@claims-mesh/kafka';
-import { CHROMIUM, CHROMIUM_ARGS, decidedLineage, freshClaimRequest, Lineage, Mesh, postClaim, sampleClaim, stack, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
+import { CHROMIUM, CHROMIUM_ARGS, DECIDED_STAGES, decidedLineage, freshClaimRequest, Lineage, Mesh, postClaim, sampleClaim, stack, testKafka, testProducer, TopicTail, waitFor } from '@claims-mesh/testing';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +52,6 @@ describe('the mesh end to end (all six services, real stack)', () => {
     await decided?.stop();
   });
 
-
   async function lineageOf(claimId: string): Promise<Lineage | undefined> {
     const res = await fetch(mesh.service('audit').url(`/v1/lineage/${claimId}`), { headers: { 'x-api-key': 'dev-auditor-key' } });
     return res.status === 200 ? ((await res.json()) as Lineage) : undefined;
@@ -63,11 +62,10 @@ describe('the mesh end to end (all six services, real stack)', () => {
     return Promise.all(mine.map((m) => serde.decode<ClaimDecided>(DECIDED, m.value)));
   }
 
-
   it('gives a claim posted to ingest a complete lineage within seconds', async () => {
     const claimId = await postClaim(mesh.service('ingest').url(''), freshClaimRequest());
     const lineage = await decidedLineage(mesh.service('audit').url(''), claimId);
-    expect(lineage.stages.map((s) => s.stage).slice(0, 4)).toEqual(['submitted', 'enriched', 'scored', 'decided']);
+    expect(lineage.stages.map((s) => s.stage).slice(0, 4)).toEqual(DECIDED_STAGES);
     expect(lineage.provenance).toEqual(
       expect.objectContaining({
         featureSetVersion: expect.any(String),
@@ -91,7 +89,7 @@ describe('the mesh end to end (all six services, real stack)', () => {
     const lineage = await decidedLineage(mesh.service('audit').url(''), claim.claimId);
     await new Promise((resolve) => setTimeout(resolve, 3000)); // room for a duplicate to show up
     const again = (await lineageOf(claim.claimId)) as Lineage;
-    for (const stage of ['submitted', 'enriched', 'scored', 'decided']) {
+    for (const stage of DECIDED_STAGES) {
       expect(again.stages.filter((s) => s.stage === stage)).toHaveLength(1);
     }
     expect(again.stages).toHaveLength(lineage.stages.length);

@@ -23,8 +23,9 @@ export class SubjectErasure extends ErasureParticipant {
     erasures: SubjectErasures,
     config: AuditConfig,
   ) {
-    super('audit-lineage', new ErasedSubjects(redis, keys.erasureProgress('audit-lineage'), config.AUDIT_RETENTION_DAYS * 86_400), erasures);
-    this.retentionSeconds = config.AUDIT_RETENTION_DAYS * 86_400;
+    const retentionSeconds = config.AUDIT_RETENTION_DAYS * 86_400;
+    super('audit-lineage', new ErasedSubjects(redis, keys.erasureProgress('audit-lineage'), retentionSeconds), erasures);
+    this.retentionSeconds = retentionSeconds;
   }
 
   /** Applying it twice keeps the first erasure step, and deletes whatever arrived since. */
