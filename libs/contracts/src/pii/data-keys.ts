@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { DataKey } from './envelope';
+import { keyObjectOf } from './secret-keys';
 
 /**
  * Subjects' data keys and how they are kept: each a random AES-256 key, stored only wrapped by
@@ -20,7 +21,7 @@ function binding(subjectRef: string, keyId: string): Buffer {
 /** `<keyId>.<base64url(iv ‖ wrapped key ‖ tag)>`: what the key store and the key topic hold. */
 export function wrapDataKey(kek: Buffer, key: DataKey): string {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', kek, iv);
+  const cipher = createCipheriv('aes-256-gcm', keyObjectOf(kek), iv);
   cipher.setAAD(binding(key.subjectRef, key.keyId));
   const body = Buffer.concat([iv, cipher.update(key.key), cipher.final(), cipher.getAuthTag()]);
   return `${key.keyId}.${body.toString('base64url')}`;
@@ -30,7 +31,7 @@ export function unwrapDataKey(kek: Buffer, subjectRef: string, wrapped: string):
   const [keyId, body] = wrapped.split('.');
   const bytes = Buffer.from(body ?? '', 'base64url');
   if (!keyId || bytes.length !== IV_BYTES + 32 + TAG_BYTES) throw new Error(`malformed wrapped data key of subject ${subjectRef}`);
-  const decipher = createDecipheriv('aes-256-gcm', kek, bytes.subarray(0, IV_BYTES));
+  const decipher = createDecipheriv('aes-256-gcm', keyObjectOf(kek), bytes.subarray(0, IV_BYTES));
   decipher.setAAD(binding(subjectRef, keyId));
   decipher.setAuthTag(bytes.subarray(IV_BYTES + 32));
   return { subjectRef, keyId, key: Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, IV_BYTES + 32)), decipher.final()]) };
@@ -42,7 +43,7 @@ export function unwrapDataKey(kek: Buffer, subjectRef: string, wrapped: string):
  * anyone without the secret. The feature store, audit's index and the envelopes use it.
  */
 export function subjectRefOf(secret: Buffer, customerId: string): string {
-  return createHmac('sha256', secret).update(customerId, 'utf8').digest('base64url');
+  return createHmac('sha256', keyObjectOf(secret)).update(customerId, 'utf8').digest('base64url');
 }
 
 /** A 32-byte secret given as base64 (44 characters) or hex (64): the KEK and the pseudonym secret. */

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { keyObjectOf } from './secret-keys';
 
 /**
  * A field the schemas mark `pii`, as written to Kafka: a string in the field's own Avro type,
@@ -39,23 +40,6 @@ export function parseEnvelope(value: string): EnvelopeParts | undefined {
 
 function additionalData(subjectRef: string, keyId: string): Buffer {
   return Buffer.from(`${PREFIX}.${subjectRef}.${keyId}`);
-}
-
-/**
- * Each data key as a KeyObject, made once per held key: given a raw Buffer, createCipheriv
- * imports the key into OpenSSL on every call, which was most of sealing's cost (a claim's five
- * fields: 74 µs of CPU to set up the ciphers from the Buffer, 19 µs from a KeyObject). Weak, so
- * a key the keyring lets go of (held at most 60 s, forgotten on erasure) goes with it.
- */
-const keyObjects = new WeakMap<Buffer, KeyObject>();
-
-function keyObjectOf(key: Buffer): KeyObject {
-  let keyObject = keyObjects.get(key);
-  if (!keyObject) {
-    keyObject = createSecretKey(key);
-    keyObjects.set(key, keyObject);
-  }
-  return keyObject;
 }
 
 /**

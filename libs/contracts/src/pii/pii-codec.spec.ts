@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { valueSchema } from '../schemas';
 import { newDataKey, parseSecret, subjectRefOf, unwrapDataKey, wrapDataKey } from './data-keys';
 import { DataKey, isEnvelope, parseEnvelope } from './envelope';
@@ -91,6 +91,12 @@ describe('PiiCodec', () => {
     expect(subjectRefOf(randomBytes(32), 'cust-42')).not.toBe(subjectRefOf(SECRET, 'cust-42'));
   });
 
+  it('computes the pseudonym HMAC-SHA256 of the raw secret, whether or not its KeyObject is cached (stored keys stay found)', () => {
+    const expected = createHmac('sha256', SECRET).update('cust-42', 'utf8').digest('base64url');
+    expect(subjectRefOf(SECRET, 'cust-42')).toBe(expected);
+    expect(subjectRefOf(Buffer.from(SECRET), 'cust-42')).toBe(expected);
+  });
+
   it('wraps data keys under the KEK, bound to their subject', () => {
     const kek = randomBytes(32);
     const key = newDataKey('ref-a'.padEnd(43, 'x'));
@@ -98,6 +104,7 @@ describe('PiiCodec', () => {
     expect(unwrapDataKey(kek, key.subjectRef, wrapped).key.equals(key.key)).toBe(true);
     expect(() => unwrapDataKey(kek, 'ref-b'.padEnd(43, 'x'), wrapped)).toThrow();
     expect(() => unwrapDataKey(randomBytes(32), key.subjectRef, wrapped)).toThrow();
+    expect(unwrapDataKey(Buffer.from(kek), key.subjectRef, wrapped).key.equals(key.key)).toBe(true);
     expect(() => parseSecret('PII_KEK', 'c2hvcnQ=')).toThrow(/PII_KEK must be 32 bytes/);
   });
 });
