@@ -132,6 +132,13 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Whether a service consumes in Kafka transactions, as its service.ts declares (consumer.transactional). */
+function isTransactionalInCode(service: string): boolean {
+  return /transactional: true/.test(
+    readFileSync(join(ROOT, 'services', service, 'src', 'service.ts'), 'utf8'),
+  );
+}
+
 /**
  * The input topics of a service, read from its code: the first argument of each @EventPattern,
  * a string or a constant of the service's code. Audit's are computed (every Avro claim-event topic
@@ -388,9 +395,9 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
   });
 
   it('every workload has startup, liveness and readiness probes, resources, and runs non-root on a read-only root with no capabilities', () => {
-    const deployments = workloads(objs);
-    expect(deployments.length).toBeGreaterThanOrEqual(SERVICES.length);
-    for (const d of deployments) {
+    const all = workloads(objs);
+    expect(all.length).toBeGreaterThanOrEqual(SERVICES.length);
+    for (const d of all) {
       const pod = d.spec.template.spec;
       expect(pod.automountServiceAccountToken).toBe(false);
       expect(pod.securityContext).toEqual(expect.objectContaining({ runAsNonRoot: true }));
@@ -539,9 +546,7 @@ describe.each(VALUES_FILES)('with %s', (valuesFile) => {
   });
 
   it('runs the transactional consumers (as services/*/src/service.ts says) as StatefulSets, so a restarted pod keeps its transactional id', () => {
-    const inCode = SERVICES.filter((service) =>
-      /transactional: true/.test(readFileSync(join(ROOT, 'services', service, 'src', 'service.ts'), 'utf8')),
-    );
+    const inCode = SERVICES.filter(isTransactionalInCode);
     expect(inCode.length).toBeGreaterThan(0);
     const inValues = SERVICES.filter((service) => v.services[service].transactional === true);
     expect(inValues).toEqual(inCode);
