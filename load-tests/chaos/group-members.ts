@@ -19,8 +19,10 @@ export async function groupsOf(brokers: string, service: string): Promise<Servic
   await admin.connect();
   try {
     const { groups } = await admin.listGroups();
-    const { groups: described } = await admin.describeGroups(groups.map((g) => g.groupId));
     const result: ServiceGroups = new Map();
+    // Services that have only just started may not have joined any group yet.
+    if (groups.length === 0) return result;
+    const { groups: described } = await admin.describeGroups(groups.map((g) => g.groupId));
     for (const group of described) {
       const members = group.members
         .filter((m) => m.clientId === service)

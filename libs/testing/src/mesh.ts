@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { meshTopics } from '@claims-mesh/contracts';
 import { ServiceProcess } from './service-process';
-import { connectConsumer, disconnect, librdkafkaConfig } from '@claims-mesh/kafka';
+import { commitOffsets, connectConsumer, DEFAULT_BACKOFF, disconnect, librdkafkaConfig, offsetCommitErrorAction, retryTransient } from '@claims-mesh/kafka';
 import { testKafka } from './kafka-helpers';
 import { liveRepository } from '@claims-mesh/triton';
 import { stack } from './stack-endpoints';
@@ -43,8 +43,17 @@ export async function commitGroupOffsets(groupId: string, offsets: { topic: stri
     'group.id': groupId,
     'enable.auto.commit': false,
   });
+  const positions = offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: Number(offset) }));
+  const deadline = Date.now() + 60_000;
   try {
-    consumer.commitSync(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: Number(offset) })));
+    // The group's coordinator may be loading or moving (a broker just started, __consumer_offsets
+    // just created): NOT_COORDINATOR and its kin are retried, as the services' own commits are.
+    await retryTransient(() => commitOffsets(consumer, positions), {
+      backoff: DEFAULT_BACKOFF,
+      shouldContinue: () => Date.now() < deadline,
+      isPermanent: (error) => offsetCommitErrorAction(error) !== 'retry',
+      onRetry: () => undefined,
+    });
   } finally {
     await disconnect(consumer);
   }

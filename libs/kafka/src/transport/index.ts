@@ -6,3 +6,4 @@ export * from './records';
 export * from './trace-context';
 export * from './error-passthrough.filter';
 export * from './native-clients';
+export { offsetCommitErrorAction } from './kafka-errors';
