@@ -33,6 +33,20 @@ describe('the live model repository on disk', () => {
     expect(() => liveRepository(join(root, 'nowhere'))).toThrow(/no model repository/);
   });
 
+  it('is found under $STACK_CACHE/triton when the stack keeps its cache elsewhere, as the stack scripts do', () => {
+    const cache = join(root, 'elsewhere');
+    const elsewhere = join(cache, 'triton', 'models-5678ef01');
+    mkdirSync(elsewhere, { recursive: true });
+    const before = process.env.STACK_CACHE;
+    process.env.STACK_CACHE = cache;
+    try {
+      expect(liveRepository()).toBe(elsewhere);
+    } finally {
+      if (before === undefined) delete process.env.STACK_CACHE;
+      else process.env.STACK_CACHE = before;
+    }
+  });
+
   it('copies a version in whole, without bytecode and without leaving its staging directory', () => {
     expect(copyVersionIn(join(candidates, 'fraud_student', '3'), repository, 'fraud_student', '3')).toBe('copied');
     expect(readdirSync(join(repository, 'fraud_student', '3')).sort()).toEqual(['model.py', 'weights.npz']);

@@ -4,8 +4,13 @@ import { join, relative } from 'node:path';
 
 /** The workspace root: three levels up from both src/ (tests) and dist/ (built code). */
 const WORKSPACE = join(__dirname, '..', '..', '..');
-/** Where infra/local/components/triton.sh keeps Triton's install and its model repository, models-<sources hash>. */
-const TRITON_HOME = join(WORKSPACE, '.cache', 'stack', 'triton');
+/**
+ * Where infra/local/components/triton.sh keeps Triton's install and its model repository,
+ * models-<sources hash>: $STACK_CACHE/triton, STACK_CACHE defaulting as in infra/local/lib.sh.
+ */
+function tritonHome(): string {
+  return join(process.env.STACK_CACHE || join(WORKSPACE, '.cache', 'stack'), 'triton');
+}
 
 const MODEL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const VERSION = /^[1-9][0-9]*$/;
@@ -14,17 +19,17 @@ const BYTECODE_DIR = '__pycache__';
 
 /**
  * The model repository the local stack's Triton serves: the one models-<hash> directory in the
- * Triton cache (the install deletes the others after training). `tritonHome` for another cache.
+ * Triton cache (the install deletes the others after training). `home` for another cache.
  */
-export function liveRepository(tritonHome = TRITON_HOME): string {
-  const found = existsSync(tritonHome)
-    ? readdirSync(tritonHome).filter((name) => /^models-[0-9a-f]+$/.test(name) && statSync(join(tritonHome, name)).isDirectory())
+export function liveRepository(home = tritonHome()): string {
+  const found = existsSync(home)
+    ? readdirSync(home).filter((name) => /^models-[0-9a-f]+$/.test(name) && statSync(join(home, name)).isDirectory())
     : [];
   if (found.length !== 1) {
     const what = found.length === 0 ? 'no model repository' : `${found.length} model repositories (${found.join(', ')})`;
-    throw new Error(`${what} in ${tritonHome}: start Triton (infra/local/stack up triton) or name the repository`);
+    throw new Error(`${what} in ${home}: start Triton (infra/local/stack up triton) or name the repository`);
   }
-  return join(tritonHome, found[0]);
+  return join(home, found[0]);
 }
 
 export function assertModelVersion(model: string, version: string): void {
