@@ -44,6 +44,23 @@ describe('the subjects key store (Redis and pii.keys.v1) under the serde', () =>
     expect(record.wrappedKey).not.toContain(keys[0].key.toString('base64url'));
   });
 
+  it('loads or makes a new subject\'s key once for all the claims of it sealed at the same time', async () => {
+    const own = new Redis(stack.redisUrl);
+    const replica = new SubjectKeyStore(own, publisher, kek);
+    const gets = jest.spyOn(own, 'get');
+    const sets = jest.spyOn(own, 'set');
+    try {
+      const keys = await Promise.all(Array.from({ length: 5 }, () => replica.keyToSeal(refs[1])));
+      expect(new Set(keys.map((key) => key.keyId)).size).toBe(1);
+      expect([gets.mock.calls.length, sets.mock.calls.length]).toEqual([1, 1]);
+      // Held now: the next claim of the subject needs no Redis call at all.
+      expect(replica.keyToSeal(refs[1])).toBe(keys[0]);
+      expect(gets.mock.calls.length).toBe(1);
+    } finally {
+      own.disconnect();
+    }
+  });
+
   it('seals a claim on encode so its bytes hold none of its personal data, and opens it again', async () => {
     const claim = sampleClaim({ customerId: customers[0], customerEmail: 'erin.keys@example.org', description: 'Kettle leaks at the base', serialNumber: `SN-${randomUUID()}` });
     const bytes = (await sealing.encode('claims.submitted.v1', claim)) as Buffer;

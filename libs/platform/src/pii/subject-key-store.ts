@@ -22,6 +22,8 @@ const HOLD_MAX = 100_000;
  */
 export class SubjectKeyStore implements SubjectKeyring {
   private readonly held = new Map<string, { key: DataKey; until: number }>();
+  /** Keys being loaded or made: the claims of one new subject in one batch share one load. */
+  private readonly loading = new Map<string, Promise<DataKey>>();
 
   constructor(
     private readonly redis: Redis,
@@ -38,10 +40,19 @@ export class SubjectKeyStore implements SubjectKeyring {
   keyToSeal(subjectRef: string): DataKey | Promise<DataKey> {
     const held = this.held.get(subjectRef);
     if (held && held.until > Date.now()) return held.key;
-    return this.loadOrCreate(subjectRef).then((key) => {
-      this.hold(key);
-      return key;
-    });
+    // Without this, each such claim would read Redis, make a key of its own and lose the SET NX
+    // race to the first, then read Redis again for the winner's key.
+    let loading = this.loading.get(subjectRef);
+    if (!loading) {
+      loading = this.loadOrCreate(subjectRef)
+        .then((key) => {
+          this.hold(key);
+          return key;
+        })
+        .finally(() => this.loading.delete(subjectRef));
+      this.loading.set(subjectRef, loading);
+    }
+    return loading;
   }
 
   private hold(key: DataKey): void {
