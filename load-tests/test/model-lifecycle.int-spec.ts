@@ -94,11 +94,12 @@ async function heldOut(model: string, tritonVersion: string): Promise<string> {
   if (!newest) return `${model} v${tritonVersion}: not registered`;
   const run = await mlflow<{ run: { data: { metrics?: { key: string; value: number }[] } } }>(`runs/get?run_id=${newest.run_id}`);
   const metrics = Object.fromEntries((run.run.data.metrics ?? []).map((m) => [m.key, m.value]));
-  const figure = (key: string) => (metrics[key] === undefined ? 'n/a' : metrics[key].toFixed(3));
+  // MLflow keeps every metric as a double: a row count is printed as the whole number it is.
+  const figure = (key: string, digits = 3) => (metrics[key] === undefined ? 'n/a' : metrics[key].toFixed(digits));
   return (
     `${model} v${tritonVersion}: held-out AUC ${figure('auc')}, Brier ${figure('brier')}; ` +
-    `latest audit-sample labels AUC ${figure('label_source/audit-sample/auc')} (${figure('label_source/audit-sample/rows')} rows), ` +
-    `reviewed AUC ${figure('label_source/reviewed/auc')} (${figure('label_source/reviewed/rows')} rows)`
+    `latest audit-sample labels AUC ${figure('label_source/audit-sample/auc')} (${figure('label_source/audit-sample/rows', 0)} rows), ` +
+    `reviewed AUC ${figure('label_source/reviewed/auc')} (${figure('label_source/reviewed/rows', 0)} rows)`
   );
 }
 
