@@ -61,6 +61,25 @@ describe('the subjects key store (Redis and pii.keys.v1) under the serde', () =>
     }
   });
 
+  it('does not hold a key it was loading when the subject was forgotten (an erasure seen meanwhile)', async () => {
+    const own = new Redis(stack.redisUrl);
+    const replica = new SubjectKeyStore(own, publisher, kek);
+    try {
+      const loading = replica.keyToSeal(refs[1]);
+      expect(loading).toBeInstanceOf(Promise);
+      replica.forget(refs[1]);
+      await loading;
+      // Not held: the next claim asks Redis again, and the key it gets then is held.
+      const again = replica.keyToSeal(refs[1]);
+      expect(again).toBeInstanceOf(Promise);
+      expect(replica.keyToSeal(refs[1])).toBe(again);
+      const key = await again;
+      expect(replica.keyToSeal(refs[1])).toBe(key);
+    } finally {
+      own.disconnect();
+    }
+  });
+
   it('seals a claim on encode so its bytes hold none of its personal data, and opens it again', async () => {
     const claim = sampleClaim({ customerId: customers[0], customerEmail: 'erin.keys@example.org', description: 'Kettle leaks at the base', serialNumber: `SN-${randomUUID()}` });
     const bytes = (await sealing.encode('claims.submitted.v1', claim)) as Buffer;

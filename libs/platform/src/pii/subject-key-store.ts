@@ -24,6 +24,12 @@ export class SubjectKeyStore implements SubjectKeyring {
   private readonly held = new Map<string, { key: DataKey; until: number }>();
   /** Keys being loaded or made: the claims of one new subject in one batch share one load. */
   private readonly loading = new Map<string, Promise<DataKey>>();
+  /**
+   * Counts the keys forgotten (erasures). A key whose load began before a forget is used for the
+   * call that asked for it but not held, as it may be the forgotten one: erasures are rare, so
+   * counting them all, rather than per subject, costs little and keeps no state per subject.
+   */
+  private forgets = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -44,18 +50,24 @@ export class SubjectKeyStore implements SubjectKeyring {
     // race to the first, then read Redis again for the winner's key.
     let loading = this.loading.get(subjectRef);
     if (!loading) {
-      loading = this.loadOrCreate(subjectRef)
+      const forgetsBefore = this.forgets;
+      const load: Promise<DataKey> = this.loadOrCreate(subjectRef)
         .then((key) => {
-          this.hold(key);
+          this.hold(key, forgetsBefore);
           return key;
         })
-        .finally(() => this.loading.delete(subjectRef));
-      this.loading.set(subjectRef, loading);
+        .finally(() => {
+          if (this.loading.get(subjectRef) === load) this.loading.delete(subjectRef);
+        });
+      this.loading.set(subjectRef, load);
+      loading = load;
     }
     return loading;
   }
 
-  private hold(key: DataKey): void {
+  /** Holds a key loaded since `forgetsBefore` was read, unless a key was forgotten meanwhile. */
+  private hold(key: DataKey, forgetsBefore: number): void {
+    if (this.forgets !== forgetsBefore) return;
     if (this.held.size >= HOLD_MAX) this.held.clear();
     if (this.holdMs === 0) return;
     this.held.set(key.subjectRef, { key, until: Date.now() + this.holdMs });
@@ -64,24 +76,27 @@ export class SubjectKeyStore implements SubjectKeyring {
   async keyToOpen(subjectRef: string, keyId: string): Promise<DataKey | undefined> {
     const held = this.held.get(subjectRef);
     if (held && held.until > Date.now() && held.key.keyId === keyId) return held.key;
+    const forgetsBefore = this.forgets;
     const wrapped = await this.redis.get(SubjectKeyStore.redisKey(subjectRef));
     if (!wrapped || !wrapped.startsWith(`${keyId}.`)) return undefined;
     const key = unwrapDataKey(this.kek, subjectRef, wrapped);
-    this.hold(key);
+    this.hold(key, forgetsBefore);
     return key;
   }
 
   /** Deletes the subject's key from the store and tombstones it on the key topic. True when there was a key. */
   async erase(subjectRef: string): Promise<boolean> {
-    this.held.delete(subjectRef);
+    this.forget(subjectRef);
     const deleted = await this.redis.del(SubjectKeyStore.redisKey(subjectRef));
     await this.publisher.publish(SUBJECT_KEY_TOPIC, [{ key: subjectRef, value: null }]);
     return deleted > 0;
   }
 
-  /** Forgets a held key (an erasure seen on another replica). */
+  /** Forgets a held key (an erasure seen on another replica), and any key of the subject still being loaded. */
   forget(subjectRef: string): void {
+    this.forgets++;
     this.held.delete(subjectRef);
+    this.loading.delete(subjectRef);
   }
 
   private async loadOrCreate(subjectRef: string): Promise<DataKey> {
