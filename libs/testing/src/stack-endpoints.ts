@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { localStackCache } from '@claims-mesh/triton';
 
 /** Where the local stack listens; the same variables the services read. */
 export const stack = {
@@ -12,7 +13,7 @@ export const stack = {
 };
 
 /** The local stack's install cache (STACK_CACHE, defaulting as infra/local/lib.sh does): venvs, the TLS CA, Kafka's jars. */
-export const STACK_CACHE = process.env.STACK_CACHE ?? join(__dirname, '..', '..', '..', '.cache', 'stack');
+export const STACK_CACHE = localStackCache();
 
 /** A java classpath of the stack's Kafka jars, for Kafka's own tools (ConfigCommand, JmxTool). */
 export const KAFKA_TOOLS_CLASSPATH = join(STACK_CACHE, 'kafka', 'libs', '*');

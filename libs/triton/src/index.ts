@@ -2,6 +2,7 @@ export * from './channel-options';
 export * from './fraud-model-io';
 export * from './inference-service';
 export * from './live-repository';
+export * from './local-stack-cache';
 export * from './model-repository';
 export * from './repository-client';
 export * from './tensor';

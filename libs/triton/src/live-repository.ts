@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { localStackCache } from './local-stack-cache';
 
-/** The workspace root: three levels up from both src/ (tests) and dist/ (built code). */
-const WORKSPACE = join(__dirname, '..', '..', '..');
-/**
- * Where infra/local/components/triton.sh keeps Triton's install and its model repository,
- * models-<sources hash>: $STACK_CACHE/triton, STACK_CACHE defaulting as in infra/local/lib.sh.
- */
+/** Where infra/local/components/triton.sh keeps Triton's install and its model repository, models-<sources hash>. */
 function tritonHome(): string {
-  return join(process.env.STACK_CACHE || join(WORKSPACE, '.cache', 'stack'), 'triton');
+  return join(localStackCache(), 'triton');
 }
 
 const MODEL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
