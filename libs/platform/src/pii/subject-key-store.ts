@@ -46,23 +46,25 @@ export class SubjectKeyStore implements SubjectKeyring {
   keyToSeal(subjectRef: string): DataKey | Promise<DataKey> {
     const held = this.held.get(subjectRef);
     if (held && held.until > Date.now()) return held.key;
-    // Without this, each such claim would read Redis, make a key of its own and lose the SET NX
+    // Without sharing, each such claim would read Redis, make a key of its own and lose the SET NX
     // race to the first, then read Redis again for the winner's key.
-    let loading = this.loading.get(subjectRef);
-    if (!loading) {
-      const forgetsBefore = this.forgets;
-      const load: Promise<DataKey> = this.loadOrCreate(subjectRef)
-        .then((key) => {
-          this.hold(key, forgetsBefore);
-          return key;
-        })
-        .finally(() => {
-          if (this.loading.get(subjectRef) === load) this.loading.delete(subjectRef);
-        });
-      this.loading.set(subjectRef, load);
-      loading = load;
-    }
-    return loading;
+    return this.loading.get(subjectRef) ?? this.startLoading(subjectRef);
+  }
+
+  /** Loads or makes the subject's key, as the one load its claims share until it settles. */
+  private startLoading(subjectRef: string): Promise<DataKey> {
+    const forgetsBefore = this.forgets;
+    const load: Promise<DataKey> = this.loadOrCreate(subjectRef)
+      .then((key) => {
+        this.hold(key, forgetsBefore);
+        return key;
+      })
+      .finally(() => {
+        // A forget may have dropped this load, and a newer one taken its place.
+        if (this.loading.get(subjectRef) === load) this.loading.delete(subjectRef);
+      });
+    this.loading.set(subjectRef, load);
+    return load;
   }
 
   /** Holds a key loaded since `forgetsBefore` was read, unless a key was forgotten meanwhile. */
